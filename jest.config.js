@@ -1,0 +1,15 @@
+/**
+ * One jest run for the whole workspace. Tests import workspace packages by name, so they run
+ * against the built `dist/` output that `pnpm test` builds first; the test files themselves
+ * are TypeScript, compiled on the fly by swc.
+ * @type {import('jest').Config}
+ */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/tests'],
+  testMatch: ['**/test/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  testTimeout: 120_000,
+  maxWorkers: 2,
+};

@@ -1,0 +1,2 @@
+export { ConfigError, boolVar, intVar, listVar, logLevelVar, parseEnv } from './env';
+export { createLogger, type Logger } from './logger';
