@@ -1,2 +1,9 @@
 export { ConfigError, boolVar, intVar, listVar, logLevelVar, parseEnv } from './env';
+export {
+  commonEnv,
+  storageEnv,
+  storageSettings,
+  type StorageEnv,
+  type StorageSettings,
+} from './fragments';
 export { createLogger, type Logger } from './logger';

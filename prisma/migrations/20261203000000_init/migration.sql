@@ -42,6 +42,7 @@ CREATE TABLE "jobs" (
     "error" TEXT,
     "credits_used" INTEGER NOT NULL DEFAULT 1,
     "input_key" TEXT,
+    "input_url" TEXT,
     "result_key" TEXT,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "lease_token" TEXT,
