@@ -2,6 +2,7 @@ import { isPlanId, planIds } from '@poofbg/contract';
 import {
   createAccount,
   findAccount,
+  findAccountByName,
   grantCredits,
   issueApiKey,
   revokeApiKey,
@@ -63,6 +64,22 @@ export const commands: Record<string, Command> = {
       const balance = await grantCredits(db, { accountId, credits, note: args.note });
       return { account_id: accountId, credits_remaining: balance };
     },
+  },
+};
+
+/**
+ * The local demo: one Pro account named by `--name`, created on first use. A new key is
+ * issued on each call, since stored keys cannot be read back.
+ */
+commands['demo-key'] = {
+  summary: 'Find or create the local demo account and issue it a key',
+  options: ['--name NAME'],
+  async run(db, args) {
+    const name = required(args, 'name');
+    const existing = await findAccountByName(db, name);
+    const account = existing ?? (await createAccount(db, { name, plan: 'pro' }));
+    const issued = await issueApiKey(db, account.id, 'local demo');
+    return { account_id: account.id, key_id: issued.id, api_key: issued.key };
   },
 };
 

@@ -42,6 +42,14 @@ export async function findAccount(db: Database, id: string): Promise<AccountReco
   return db.account.findUnique({ where: { id } });
 }
 
+/** The oldest account with this name, if any. Names are labels, not unique. */
+export async function findAccountByName(
+  db: Database,
+  name: string,
+): Promise<AccountRecord | null> {
+  return db.account.findFirst({ where: { name }, orderBy: { createdAt: 'asc' } });
+}
+
 /** Adds credits to an account (a purchase or an operator's grant). Returns the new balance. */
 export async function grantCredits(
   db: Database,
