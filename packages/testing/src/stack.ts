@@ -1,0 +1,108 @@
+import { createDatabase, createAccount, issueApiKey, type Database } from '@poofbg/db';
+import type { PlanId } from '@poofbg/contract';
+
+import { createTestDatabase, type TestDatabase } from './database';
+import { startApp, type AppProcess } from './processes';
+import { testRedisUrl, uniqueRedisPrefix } from './redis';
+import { startS3Server, type TestS3Server } from './s3-server';
+
+export interface StackOptions {
+  /** Extra gateway variables, e.g. `RESULT_WAIT_SECONDS`. */
+  gatewayEnv?: Record<string, string>;
+  /** Extra worker variables; `null` starts no worker. */
+  workerEnv?: Record<string, string> | null;
+}
+
+export interface TestStack {
+  /** Base URL of the gateway, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  database: TestDatabase;
+  /** A Prisma client on the stack's schema, for arranging and checking rows. */
+  db: Database;
+  s3: TestS3Server;
+  queuePrefix: string;
+  gateway: AppProcess;
+  workers: AppProcess[];
+  /** Environment shared by gateway and workers, to start more of them. */
+  env: Record<string, string>;
+  /** Starts one more worker process and waits until it takes jobs. */
+  addWorker(extra?: Record<string, string>): Promise<AppProcess>;
+  /** A fresh account on `plan` with a key; optionally with an exact credit balance. */
+  createAccount(plan?: PlanId): Promise<{ accountId: string; apiKey: string; keyId: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A whole PoofBG on real services, isolated for one test file: its own Postgres schema,
+ * Redis key prefix and S3 server, a gateway process, and (unless told otherwise) a worker
+ * process running the real model on CPU.
+ */
+export async function startStack(options: StackOptions = {}): Promise<TestStack> {
+  const database = await createTestDatabase();
+  const s3 = await startS3Server();
+  const queuePrefix = uniqueRedisPrefix();
+
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    REDIS_URL: testRedisUrl,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: 'debug',
+    STORAGE_DRIVER: 's3',
+    S3_ENDPOINT: `http://${s3.endPoint}:${s3.port}`,
+    S3_ACCESS_KEY: s3.accessKey,
+    S3_SECRET_KEY: s3.secretKey,
+    S3_BUCKET: 'poofbg-test',
+  };
+
+  const gateway = startApp('gateway', {
+    ...env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    INTERNAL_PORT: '0',
+    RESULT_RECHECK_MS: '500',
+    ...options.gatewayEnv,
+  });
+  const listening = await gateway.waitForLog((l) => l.msg === 'gateway listening');
+  const url = String(listening.url);
+
+  const workers: AppProcess[] = [];
+  const addWorker = async (extra: Record<string, string> = {}) => {
+    const worker = startApp('worker', {
+      ...env,
+      EXECUTION_PROVIDERS: 'cpu',
+      HEALTH_PORT: '0',
+      INFERENCE_THREADS: '2',
+      ...options.workerEnv,
+      ...extra,
+    });
+    workers.push(worker);
+    await worker.waitForLog((l) => l.msg === 'worker ready', 90_000);
+    return worker;
+  };
+  if (options.workerEnv !== null) await addWorker();
+
+  const db = createDatabase(database.url, { poolSize: 4 });
+
+  return {
+    url,
+    database,
+    db,
+    s3,
+    queuePrefix,
+    gateway,
+    workers,
+    env,
+    addWorker,
+    async createAccount(plan: PlanId = 'pro') {
+      const account = await createAccount(db, { name: 'test', plan });
+      const key = await issueApiKey(db, account.id);
+      return { accountId: account.id, apiKey: key.key, keyId: key.id };
+    },
+    async stop() {
+      await Promise.all([gateway.stop(), ...workers.map((w) => w.stop())]);
+      await db.$disconnect();
+      await s3.stop();
+      await database.drop();
+    },
+  };
+}
