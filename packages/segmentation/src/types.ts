@@ -7,6 +7,7 @@ export type ModelSource =
 /** onnxruntime execution providers PoofBG knows how to ask for, in order of preference. */
 export type ExecutionProvider = 'cuda' | 'cpu';
 
+/** Tunes how a segmenter loads and runs the model. */
 export interface SegmenterOptions {
   model: ModelSource;
   /** Tried in order; the first one that loads is used. */
@@ -26,6 +27,7 @@ export interface StageTimings {
   encodeMs: number;
 }
 
+/** What one successful removal produced. */
 export interface RemovalResult {
   /** RGBA PNG of the input's upright dimensions; alpha is the subject mask. */
   png: Buffer;
@@ -34,6 +36,7 @@ export interface RemovalResult {
   timings: StageTimings;
 }
 
+/** A loaded model, ready to remove backgrounds one image at a time or several at once. */
 export interface Segmenter {
   /** The execution provider the model session actually runs on. */
   readonly provider: ExecutionProvider;
@@ -65,4 +68,21 @@ export class ModelLoadError extends Error {
     super(message, options);
     this.name = 'ModelLoadError';
   }
+}
+
+/**
+ * The inference thread failed or is gone (crashed, ran out of memory, was closed). The image
+ * may be fine: a retry on a fresh segmenter can succeed.
+ */
+export class InferenceError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InferenceError';
+  }
+}
+
+/** The part of a pino logger the segmenter uses: lifecycle facts and degraded providers. */
+export interface SegmenterLogger {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
 }
