@@ -22,16 +22,21 @@ export const baseDatabaseUrl =
 
 /**
  * Creates a fresh schema and applies every migration in `prisma/migrations` to it, in order,
- * so each test file has its own tables and can run beside the others.
+ * so each test file has its own tables and can run beside the others. With
+ * `migrations: false` the schema is left empty.
  */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(
+  options: { migrations?: boolean } = {},
+): Promise<TestDatabase> {
   const schema = uniqueName('t').replace(/-/g, '_');
   const client = new Client({ connectionString: baseDatabaseUrl });
   await client.connect();
 
   await client.query(`CREATE SCHEMA "${schema}"`);
   await client.query(`SET search_path TO "${schema}"`);
-  for (const sql of await readMigrations()) await client.query(sql);
+  if (options.migrations !== false) {
+    for (const sql of await readMigrations()) await client.query(sql);
+  }
 
   const url = new URL(baseDatabaseUrl);
   url.searchParams.set('schema', schema);
