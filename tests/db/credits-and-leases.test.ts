@@ -40,6 +40,7 @@ describe('API keys', () => {
     expect(await authenticateApiKey(db, issued.key)).toEqual({
       keyId: issued.id,
       accountId: account.id,
+      plan: 'free',
     });
 
     const lastChar = issued.key.at(-1) === 'a' ? 'b' : 'a';

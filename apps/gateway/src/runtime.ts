@@ -3,6 +3,8 @@ import type { Database } from '@poofbg/db';
 import type { OutcomeWaiter, Redis, RemovalQueue } from '@poofbg/queue';
 import type { ObjectStorage } from '@poofbg/storage';
 
+import type { RateLimiters } from './rate-limit/limiters';
+
 /** Everything the HTTP handlers need, built once at start-up and passed in. */
 export interface GatewayRuntime {
   logger: Logger;
@@ -13,6 +15,7 @@ export interface GatewayRuntime {
   queuePrefix: string;
   storage: ObjectStorage;
   waiter: OutcomeWaiter;
+  rateLimiters: RateLimiters;
   /** Set only for the local storage driver: the secret that signs its links. */
   localLinkSecret: string | undefined;
   /** How long a removal request waits for its outcome, in milliseconds. */

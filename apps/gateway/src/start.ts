@@ -13,6 +13,7 @@ import { createStorage } from '@poofbg/storage';
 import { createApp } from './app';
 import type { GatewayConfig } from './config';
 import { createInternalServer } from './internal-server';
+import { createRateLimiters } from './rate-limit/limiters';
 import type { GatewayRuntime } from './runtime';
 
 export interface RunningGateway {
@@ -56,6 +57,7 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     queuePrefix: env.QUEUE_PREFIX,
     storage,
     waiter,
+    rateLimiters: createRateLimiters(redis, env.QUEUE_PREFIX),
     localLinkSecret: config.storage.driver === 'local' ? config.storage.signingSecret : undefined,
     resultWaitMs: env.RESULT_WAIT_SECONDS * 1000,
   };

@@ -1,5 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
+import type { PlanId } from '@poofbg/contract';
+
 import type { Database } from './client';
 import { newApiKeyId, randomBase62 } from './ids';
 
@@ -22,6 +24,7 @@ export interface IssuedApiKey {
 export interface AuthenticatedKey {
   keyId: string;
   accountId: string;
+  plan: PlanId;
 }
 
 /**
@@ -64,14 +67,17 @@ export async function authenticateApiKey(
 ): Promise<AuthenticatedKey | null> {
   if (!isWellFormedApiKey(key)) return null;
 
-  const row = await db.apiKey.findUnique({ where: { lookupPrefix: lookupPrefixOf(key) } });
+  const row = await db.apiKey.findUnique({
+    where: { lookupPrefix: lookupPrefixOf(key) },
+    include: { account: { select: { plan: true } } },
+  });
   if (!row || row.revokedAt) return null;
 
   const stored = Buffer.from(row.secretHash, 'hex');
   const given = hashSecret(key);
   if (stored.length !== given.length || !timingSafeEqual(stored, given)) return null;
 
-  return { keyId: row.id, accountId: row.accountId };
+  return { keyId: row.id, accountId: row.accountId, plan: row.account.plan };
 }
 
 /** Revokes a key; returns false when no such key exists. Revoking twice is harmless. */

@@ -5,5 +5,6 @@ export { fixturePath, fixturePhotos, fixturesDir, repoRoot } from './paths';
 export { freePort } from './ports';
 export { startApp, type AppProcess } from './processes';
 export { testRedisUrl, uniqueRedisPrefix } from './redis';
+export { startRedisServer, type TestRedisServer } from './redis-server';
 export { startS3Server, type TestS3Server } from './s3-server';
 export { startStack, type StackOptions, type TestStack } from './stack';

@@ -11,6 +11,8 @@ export interface StackOptions {
   gatewayEnv?: Record<string, string>;
   /** Extra worker variables; `null` starts no worker. */
   workerEnv?: Record<string, string> | null;
+  /** Redis for this stack; the shared test Redis by default. */
+  redisUrl?: string;
 }
 
 export interface TestStack {
@@ -44,7 +46,7 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
 
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
-    REDIS_URL: testRedisUrl,
+    REDIS_URL: options.redisUrl ?? testRedisUrl,
     QUEUE_PREFIX: queuePrefix,
     LOG_LEVEL: 'debug',
     STORAGE_DRIVER: 's3',
