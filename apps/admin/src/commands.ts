@@ -1,5 +1,6 @@
 import { isPlanId, planIds } from '@poofbg/contract';
 import {
+  changePlan,
   createAccount,
   findAccount,
   findAccountByName,
@@ -49,6 +50,18 @@ export const commands: Record<string, Command> = {
       const keyId = required(args, 'key-id');
       if (!(await revokeApiKey(db, keyId))) throw new UsageError(`no API key ${keyId}`);
       return { key_id: keyId, revoked: true };
+    },
+  },
+
+  'set-plan': {
+    summary: 'Move an account to another plan; a monthly quota starts its cycle today',
+    options: ['--account ACCOUNT_ID', `--plan ${planIds.join('|')}`],
+    async run(db, args) {
+      const accountId = await existingAccount(db, required(args, 'account'));
+      const plan = required(args, 'plan');
+      if (!isPlanId(plan)) throw new UsageError(`--plan must be one of ${planIds.join(', ')}`);
+      const account = await changePlan(db, { accountId, plan });
+      return { account_id: account.id, plan: account.plan, credits: account.creditBalance };
     },
   },
 

@@ -1,5 +1,16 @@
 import { ApiError } from '@poofbg/contract';
-import { acceptJob, failJob, InsufficientCreditsError, newJobId, type JobRow } from '@poofbg/db';
+import { createHash } from 'node:crypto';
+
+import {
+  acceptJob,
+  failJob,
+  IdempotencyConflictError,
+  InsufficientCreditsError,
+  newJobId,
+  releaseIdempotencyKey,
+  type IdempotencyClaim,
+  type JobRow,
+} from '@poofbg/db';
 import { enqueueRemoval, type RemovalPayload } from '@poofbg/queue';
 
 import type { GatewayRuntime } from './runtime';
@@ -18,30 +29,56 @@ export async function submitJob(
   runtime: GatewayRuntime,
   accountId: string,
   input: JobInput,
+  idempotencyKey?: string,
 ): Promise<JobRow> {
   const jobId = newJobId();
   const inputKey = input.kind === 'upload' ? `inputs/${jobId}` : null;
-  const log = runtime.logger.child({ jobId, accountId });
+  const idempotency = idempotencyKey
+    ? { key: idempotencyKey, requestHash: hashInput(input) }
+    : undefined;
 
-  const { job } = await accept(runtime, { id: jobId, accountId, inputKey, input });
+  const { job, replayed } = await accept(runtime, {
+    id: jobId,
+    accountId,
+    inputKey,
+    input,
+    idempotency,
+  });
+  const log = runtime.logger.child({ jobId: job.id, accountId });
+  if (replayed) {
+    log.info('idempotent retry; returning the earlier job');
+    return job;
+  }
   log.debug({ source: input.kind }, 'job accepted');
 
-  await undoOnFailure(runtime, job, 'Could not store the uploaded image', async () => {
+  await undoOnFailure(runtime, job, idempotency, 'Could not store the uploaded image', async () => {
     if (input.kind === 'upload') {
       await runtime.storage.put(inputKey!, input.bytes, input.contentType);
     }
   });
 
-  await undoOnFailure(runtime, job, 'Could not queue the job', async () => {
+  await undoOnFailure(runtime, job, idempotency, 'Could not queue the job', async () => {
     await enqueueRemoval(runtime.queue, payloadFor(job, input));
   });
   log.info({ source: input.kind }, 'job queued');
   return job;
 }
 
+/** What an idempotency key vouches for: the same kind of input with the same content. */
+function hashInput(input: JobInput): string {
+  const hash = createHash('sha256').update(input.kind).update('\n');
+  return (input.kind === 'upload' ? hash.update(input.bytes) : hash.update(input.url)).digest('hex');
+}
+
 async function accept(
   runtime: GatewayRuntime,
-  input: { id: string; accountId: string; inputKey: string | null; input: JobInput },
+  input: {
+    id: string;
+    accountId: string;
+    inputKey: string | null;
+    input: JobInput;
+    idempotency: IdempotencyClaim | undefined;
+  },
 ) {
   try {
     return await acceptJob(runtime.db, {
@@ -49,10 +86,17 @@ async function accept(
       accountId: input.accountId,
       inputKey: input.inputKey,
       inputUrl: input.input.kind === 'url' ? input.input.url : null,
+      ...(input.idempotency ? { idempotency: input.idempotency } : {}),
     });
   } catch (error) {
     if (error instanceof InsufficientCreditsError) {
       throw new ApiError('INSUFFICIENT_CREDITS', 'Insufficient credits');
+    }
+    if (error instanceof IdempotencyConflictError) {
+      throw new ApiError(
+        'INVALID_REQUEST',
+        'This Idempotency-Key was already used for a request with different input',
+      );
     }
     throw error;
   }
@@ -68,11 +112,13 @@ function payloadFor(job: JobRow, input: JobInput): RemovalPayload {
 
 /**
  * Runs one step of accepting a job; if it throws, the job is failed and refunded, the
- * stored upload removed, and the client told the service is unavailable.
+ * stored upload removed, its idempotency key released, and the client told the service is
+ * unavailable.
  */
 async function undoOnFailure(
   runtime: GatewayRuntime,
   job: JobRow,
+  idempotency: IdempotencyClaim | undefined,
   reason: string,
   step: () => Promise<void>,
 ): Promise<void> {
@@ -86,6 +132,12 @@ async function undoOnFailure(
       (undoError: unknown) => log.error({ err: undoError }, 'could not fail job after error'),
     );
     if (job.inputKey) await runtime.storage.delete(job.inputKey).catch(() => undefined);
+    // A retry with the same key should try again, not get this failed job back.
+    if (idempotency) {
+      await releaseIdempotencyKey(runtime.db, job.accountId, idempotency.key).catch(
+        () => undefined,
+      );
+    }
     throw new ApiError('SERVICE_UNAVAILABLE', `${reason}; please retry. No credit was charged.`);
   }
 }

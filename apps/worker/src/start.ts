@@ -1,6 +1,6 @@
 
 import { createLogger } from '@poofbg/config';
-import { createDatabase, findJob } from '@poofbg/db';
+import { createDatabase, findJob, purgeIdempotencyKeys } from '@poofbg/db';
 import {
   createBlockingConnection,
   createCommandConnection,
@@ -153,6 +153,9 @@ function startSweeper(
   const timer = setInterval(() => {
     sweepStaleJobs(deps, staleAfterMs).catch((err: unknown) =>
       deps.logger.warn({ err }, 'stale job sweep failed'),
+    );
+    purgeIdempotencyKeys(deps.db).catch((err: unknown) =>
+      deps.logger.warn({ err }, 'idempotency key purge failed'),
     );
   }, everyMs);
   timer.unref();

@@ -2,12 +2,15 @@ import { plans, type PlanId } from '@poofbg/contract';
 
 import type { Database } from './client';
 import { newAccountId } from './ids';
+import { addMonths, renewQuotaIfDue } from './quota';
 
 export interface AccountRecord {
   id: string;
   name: string;
   plan: PlanId;
   creditBalance: number;
+  quotaAnchorAt: Date | null;
+  quotaRenewsAt: Date | null;
   createdAt: Date;
 }
 
@@ -18,10 +21,20 @@ export async function createAccount(
 ): Promise<AccountRecord> {
   const id = newAccountId();
   const initial = plans[input.plan].initialCredits;
+  const createdAt = new Date();
+  const monthly = plans[input.plan].monthlyCredits !== null;
 
   return db.$transaction(async (tx) => {
     const account = await tx.account.create({
-      data: { id, name: input.name, plan: input.plan, creditBalance: initial },
+      data: {
+        id,
+        name: input.name,
+        plan: input.plan,
+        creditBalance: initial,
+        createdAt,
+        quotaAnchorAt: monthly ? createdAt : null,
+        quotaRenewsAt: monthly ? addMonths(createdAt, 1) : null,
+      },
     });
     if (initial > 0) {
       await tx.creditLedgerEntry.create({
@@ -38,8 +51,50 @@ export async function createAccount(
   });
 }
 
+/** The account as it stands now, with a monthly quota refilled first if it is due. */
 export async function findAccount(db: Database, id: string): Promise<AccountRecord | null> {
-  return db.account.findUnique({ where: { id } });
+  return db.$transaction(async (tx) => {
+    await renewQuotaIfDue(tx, id);
+    return tx.account.findUnique({ where: { id } });
+  });
+}
+
+/**
+ * Moves an account to another plan. A plan with a monthly quota starts a new cycle today
+ * and fills the quota at once; the balance never goes down.
+ */
+export async function changePlan(
+  db: Database,
+  input: { accountId: string; plan: PlanId },
+): Promise<AccountRecord> {
+  const quota = plans[input.plan].monthlyCredits;
+  const now = new Date();
+
+  return db.$transaction(async (tx) => {
+    const before = await tx.account.findUniqueOrThrow({ where: { id: input.accountId } });
+    const balance = quota === null ? before.creditBalance : Math.max(before.creditBalance, quota);
+    const account = await tx.account.update({
+      where: { id: input.accountId },
+      data: {
+        plan: input.plan,
+        creditBalance: balance,
+        quotaAnchorAt: quota === null ? null : now,
+        quotaRenewsAt: quota === null ? null : addMonths(now, 1),
+      },
+    });
+    if (balance !== before.creditBalance) {
+      await tx.creditLedgerEntry.create({
+        data: {
+          accountId: input.accountId,
+          reason: 'grant',
+          delta: balance - before.creditBalance,
+          balanceAfter: balance,
+          note: `${input.plan} plan quota`,
+        },
+      });
+    }
+    return account;
+  });
 }
 
 /** The oldest account with this name, if any. Names are labels, not unique. */

@@ -3,4 +3,6 @@ export * from './api-keys';
 export { createDatabase, pingDatabase, type Database } from './client';
 export { newJobId, randomBase62 } from './ids';
 export * from './jobs';
+export * from './idempotency';
 export * from './ledger';
+export { addMonths, nextRenewal, renewQuotaIfDue } from './quota';

@@ -2,6 +2,8 @@ import { creditsPerRemoval, plans, type JobStatus } from '@poofbg/contract';
 
 import type { Database } from './client';
 import type { Prisma } from './generated/prisma/client';
+import { findIdempotentJobId, type IdempotencyClaim } from './idempotency';
+import { renewQuotaIfDue } from './quota';
 
 export interface JobRow {
   id: string;
@@ -31,38 +33,88 @@ export interface AcceptedJob {
   job: JobRow;
   /** The balance after the debit; null for plans without a balance. */
   creditsRemaining: number | null;
+  /** True when an earlier request with the same idempotency key created the job. */
+  replayed: boolean;
+}
+
+export interface JobSubmission {
+  id: string;
+  accountId: string;
+  inputKey: string | null;
+  inputUrl: string | null;
+  idempotency?: IdempotencyClaim;
 }
 
 /**
  * Records a new job and takes its credit in one transaction. The conditional decrement
- * locks the account row, so two requests can never both spend the last credit.
+ * locks the account row, so two requests can never both spend the last credit. With an
+ * idempotency key, a request that repeats an earlier one gets the earlier job back and is
+ * not charged; two such requests racing each other are settled by the key's primary key.
  */
-export async function acceptJob(
-  db: Database,
-  input: { id: string; accountId: string; inputKey: string | null; inputUrl: string | null },
+export async function acceptJob(db: Database, input: JobSubmission): Promise<AcceptedJob> {
+  const replay = await findReplay(db, input);
+  if (replay) return replay;
+
+  try {
+    return await db.$transaction((tx) => recordJob(tx, input));
+  } catch (error) {
+    const raced = isUniqueViolation(error) ? await findReplay(db, input) : null;
+    if (raced) return raced;
+    throw error;
+  }
+}
+
+async function recordJob(
+  tx: Prisma.TransactionClient,
+  input: JobSubmission,
 ): Promise<AcceptedJob> {
-  return db.$transaction(async (tx) => {
-    const charge = await debit(tx, input.accountId);
-    const job = await tx.job.create({
-      data: {
-        id: input.id,
-        accountId: input.accountId,
-        inputKey: input.inputKey,
-        inputUrl: input.inputUrl,
-        creditsUsed: creditsPerRemoval,
-      },
-    });
-    await tx.creditLedgerEntry.create({
-      data: {
-        accountId: input.accountId,
-        jobId: input.id,
-        reason: 'debit',
-        delta: -charge.taken,
-        balanceAfter: charge.balanceAfter,
-      },
-    });
-    return { job, creditsRemaining: charge.unlimited ? null : charge.balanceAfter };
+  const charge = await debit(tx, input.accountId);
+  const job = await tx.job.create({
+    data: {
+      id: input.id,
+      accountId: input.accountId,
+      inputKey: input.inputKey,
+      inputUrl: input.inputUrl,
+      creditsUsed: creditsPerRemoval,
+    },
   });
+  await tx.creditLedgerEntry.create({
+    data: {
+      accountId: input.accountId,
+      jobId: input.id,
+      reason: 'debit',
+      delta: -charge.taken,
+      balanceAfter: charge.balanceAfter,
+    },
+  });
+  if (input.idempotency) {
+    await tx.idempotencyKey.create({
+      data: {
+        accountId: input.accountId,
+        key: input.idempotency.key,
+        requestHash: input.idempotency.requestHash,
+        jobId: input.id,
+      },
+    });
+  }
+  const creditsRemaining = charge.unlimited ? null : charge.balanceAfter;
+  return { job, creditsRemaining, replayed: false };
+}
+
+async function findReplay(db: Database, input: JobSubmission): Promise<AcceptedJob | null> {
+  if (!input.idempotency) return null;
+
+  const jobId = await findIdempotentJobId(db, input.accountId, input.idempotency);
+  const job = jobId ? await findJob(db, jobId) : null;
+  if (!job) return null;
+
+  const account = await db.account.findUniqueOrThrow({ where: { id: input.accountId } });
+  const creditsRemaining = plans[account.plan].unlimited ? null : account.creditBalance;
+  return { job, creditsRemaining, replayed: true };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 'P2002';
 }
 
 /**
@@ -73,6 +125,7 @@ async function debit(
   tx: Prisma.TransactionClient,
   accountId: string,
 ): Promise<{ taken: number; balanceAfter: number; unlimited: boolean }> {
+  await renewQuotaIfDue(tx, accountId);
   const account = await tx.account.findUniqueOrThrow({ where: { id: accountId } });
   if (plans[account.plan].unlimited) {
     return { taken: 0, balanceAfter: account.creditBalance, unlimited: true };

@@ -25,8 +25,9 @@ export function removeBackgroundRouter(runtime: GatewayRuntime): Router {
   router.post(
     '/remove-background',
     route(async (req, res) => {
+      const idempotencyKey = readIdempotencyKey(req);
       const input = await readJobInput(req, res);
-      const job = await submitJob(runtime, req.accountId!, input);
+      const job = await submitJob(runtime, req.accountId!, input, idempotencyKey);
 
       const outcome = await runtime.waiter.wait(job.id, runtime.resultWaitMs, closedSignal(res));
       const current = (await findJob(runtime.db, job.id)) ?? job;
@@ -37,6 +38,21 @@ export function removeBackgroundRouter(runtime: GatewayRuntime): Router {
   );
 
   return router;
+}
+
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
+
+/** The optional `Idempotency-Key` header: 1 to 255 visible ASCII characters. */
+function readIdempotencyKey(req: Request): string | undefined {
+  const value = req.get('idempotency-key');
+  if (value === undefined) return undefined;
+  if (!idempotencyKeyPattern.test(value)) {
+    throw new ApiError(
+      'INVALID_REQUEST',
+      'Idempotency-Key must be 1 to 255 visible ASCII characters',
+    );
+  }
+  return value;
 }
 
 /** Reads either a multipart upload or a JSON `{ image_url }` body. */
