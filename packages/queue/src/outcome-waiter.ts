@@ -46,6 +46,11 @@ export class OutcomeWaiter {
       if (channel === this.channel) this.onMessage(message);
     });
     subscriber.on('ready', () => void this.recheck());
+    // Subscribing before the connection's ready check has run makes ioredis send that
+    // check in subscriber mode, which Redis refuses.
+    if (subscriber.status !== 'ready') {
+      await new Promise<void>((resolve) => subscriber.once('ready', () => resolve()));
+    }
     await subscriber.subscribe(this.channel);
 
     this.timer = setInterval(() => void this.recheck(), this.options.recheckIntervalMs);
