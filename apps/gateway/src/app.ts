@@ -7,12 +7,14 @@ import { accountRouter } from './routes/account';
 import { filesRouter } from './routes/files';
 import { healthRouter } from './routes/health';
 import { jobsRouter } from './routes/jobs';
+import { openApiRouter } from './routes/openapi';
 import { removeBackgroundRouter } from './routes/remove-background';
 import type { GatewayRuntime } from './runtime';
 
 export interface AppOptions {
   trustProxy: number;
   logRequests: boolean;
+  publicBaseUrl: string;
 }
 
 /** The public HTTP API. Everything it needs comes in through `runtime`. */
@@ -24,6 +26,7 @@ export function createApp(runtime: GatewayRuntime, options: AppOptions): Express
 
   app.use(requestContext(runtime.logger, options.logRequests));
   app.use(healthRouter(runtime));
+  app.use(openApiRouter(options.publicBaseUrl));
   if (runtime.localLinkSecret) app.use(filesRouter(runtime, runtime.localLinkSecret));
 
   // Everything else under /v1 needs a key, so unknown paths are not revealed before auth.

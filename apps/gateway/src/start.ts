@@ -62,7 +62,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     resultWaitMs: env.RESULT_WAIT_SECONDS * 1000,
   };
 
-  const app = createApp(runtime, { trustProxy: env.TRUST_PROXY, logRequests: env.LOG_REQUESTS });
+  const app = createApp(runtime, {
+    trustProxy: env.TRUST_PROXY,
+    logRequests: env.LOG_REQUESTS,
+    publicBaseUrl: config.publicBaseUrl,
+  });
   const server = await listen(app, env.PORT, env.HOST);
   // A removal request may wait RESULT_WAIT_SECONDS for its outcome; keep sockets open longer.
   server.requestTimeout = (env.RESULT_WAIT_SECONDS + 60) * 1000;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
+import { assertMatchesContract } from './contract';
 import { fixturePath } from './paths';
 
 export interface ApiResponse<T = Record<string, unknown>> {
@@ -8,10 +9,14 @@ export interface ApiResponse<T = Record<string, unknown>> {
   body: T;
 }
 
-/** Calls the API and parses its JSON answer. */
+/**
+ * Calls the API and parses its JSON answer. Every response is checked against the OpenAPI
+ * document, so a test fails if the API answers anything the contract does not describe;
+ * `offContract` skips the check for requests that probe paths outside the API on purpose.
+ */
 export async function callApi<T = Record<string, unknown>>(
   url: string,
-  init: RequestInit & { apiKey?: string } = {},
+  init: RequestInit & { apiKey?: string; offContract?: boolean } = {},
 ): Promise<ApiResponse<T>> {
   const headers = new Headers(init.headers);
   if (init.apiKey) headers.set('authorization', `Bearer ${init.apiKey}`);
@@ -24,6 +29,9 @@ export async function callApi<T = Record<string, unknown>>(
   } catch {
     body = { raw: text };
   }
+
+  const method = init.method ?? 'GET';
+  if (!init.offContract) assertMatchesContract(method, url, response.status, response.headers.get('content-type'), body);
   return { status: response.status, headers: response.headers, body: body as T };
 }
 

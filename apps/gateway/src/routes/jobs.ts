@@ -1,23 +1,10 @@
-import { ApiError, jobListDefaults } from '@poofbg/contract';
+import { ApiError, listJobsQuerySchema } from '@poofbg/contract';
 import { findJob, listJobs } from '@poofbg/db';
 import { Router } from 'express';
-import { z } from 'zod';
 
 import { route } from '../http/async-route';
 import { renderJob } from '../job-view';
 import type { GatewayRuntime } from '../runtime';
-
-const whole = (name: string, min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `${name} must be a whole number`)
-    .transform(Number)
-    .pipe(z.number().min(min, `${name} must be at least ${min}`).max(max, `${name} must be at most ${max}`));
-
-export const listJobsQuerySchema = z.object({
-  limit: whole('limit', 1, jobListDefaults.maxLimit).default(jobListDefaults.limit),
-  offset: whole('offset', 0, Number.MAX_SAFE_INTEGER).default(0),
-});
 
 export function jobsRouter(runtime: GatewayRuntime): Router {
   const router = Router();

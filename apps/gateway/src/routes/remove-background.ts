@@ -1,21 +1,12 @@
-import { ApiError, isTerminal } from '@poofbg/contract';
+import { ApiError, idempotencyKeySchema, imageUrlBodySchema, isTerminal } from '@poofbg/contract';
 import { findJob } from '@poofbg/db';
 import express, { Router, type Request, type Response } from 'express';
-import { z } from 'zod';
 
 import { route } from '../http/async-route';
 import { imageUpload, uploadContentTypes, uploadedImageType } from '../http/upload';
 import { renderJob } from '../job-view';
 import type { GatewayRuntime } from '../runtime';
 import { submitJob, type JobInput } from '../submit-job';
-
-export const imageUrlBodySchema = z
-  .object({
-    image_url: z
-      .url({ protocol: /^https?$/, error: 'image_url must be an http or https URL' })
-      .max(2048, 'image_url must be at most 2048 characters'),
-  })
-  .strict();
 
 const jsonBody = express.json({ limit: '16kb', strict: true });
 
@@ -40,19 +31,16 @@ export function removeBackgroundRouter(runtime: GatewayRuntime): Router {
   return router;
 }
 
-const idempotencyKeyPattern = /^[\x21-\x7e]{1,255}$/;
-
 /** The optional `Idempotency-Key` header: 1 to 255 visible ASCII characters. */
 function readIdempotencyKey(req: Request): string | undefined {
   const value = req.get('idempotency-key');
   if (value === undefined) return undefined;
-  if (!idempotencyKeyPattern.test(value)) {
-    throw new ApiError(
-      'INVALID_REQUEST',
-      'Idempotency-Key must be 1 to 255 visible ASCII characters',
-    );
+
+  const result = idempotencyKeySchema.safeParse(value);
+  if (!result.success) {
+    throw new ApiError('INVALID_REQUEST', result.error.issues[0]?.message ?? 'Bad Idempotency-Key');
   }
-  return value;
+  return result.data;
 }
 
 /** Reads either a multipart upload or a JSON `{ image_url }` body. */
