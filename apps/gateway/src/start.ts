@@ -31,8 +31,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   const logger = createLogger('gateway', env.LOG_LEVEL);
 
   const db = createDatabase(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
-  const redis = createCommandConnection(env.REDIS_URL);
-  const subscriber = createBlockingConnection(env.REDIS_URL);
+  // Named so `CLIENT LIST` shows what each connection is for.
+  const redis = createCommandConnection(env.REDIS_URL, { connectionName: 'poofbg-gateway' });
+  const subscriber = createBlockingConnection(env.REDIS_URL, {
+    connectionName: 'poofbg-gateway-outcomes',
+  });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   subscriber.on('error', (err) => logger.warn({ err: err.message }, 'redis subscriber error'));
 

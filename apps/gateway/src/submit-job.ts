@@ -1,6 +1,7 @@
-import { ApiError } from '@poofbg/contract';
 import { createHash } from 'node:crypto';
 
+import type { Logger } from '@poofbg/config';
+import { ApiError } from '@poofbg/contract';
 import {
   acceptJob,
   failJob,
@@ -27,10 +28,10 @@ export type JobInput =
  */
 export async function submitJob(
   runtime: GatewayRuntime,
-  accountId: string,
+  request: { accountId: string; log: Logger; idempotencyKey: string | undefined },
   input: JobInput,
-  idempotencyKey?: string,
 ): Promise<JobRow> {
+  const { accountId, idempotencyKey } = request;
   const jobId = newJobId();
   const inputKey = input.kind === 'upload' ? `inputs/${jobId}` : null;
   const idempotency = idempotencyKey
@@ -44,20 +45,21 @@ export async function submitJob(
     input,
     idempotency,
   });
-  const log = runtime.logger.child({ jobId: job.id, accountId });
+  const log = request.log.child({ jobId: job.id });
   if (replayed) {
     log.info('idempotent retry; returning the earlier job');
     return job;
   }
   log.debug({ source: input.kind }, 'job accepted');
 
-  await undoOnFailure(runtime, job, idempotency, 'Could not store the uploaded image', async () => {
+  const undo = { runtime, job, idempotency, log };
+  await undoOnFailure(undo, 'Could not store the uploaded image', async () => {
     if (input.kind === 'upload') {
       await runtime.storage.put(inputKey!, input.bytes, input.contentType);
     }
   });
 
-  await undoOnFailure(runtime, job, idempotency, 'Could not queue the job', async () => {
+  await undoOnFailure(undo, 'Could not queue the job', async () => {
     await enqueueRemoval(runtime.queue, payloadFor(job, input));
   });
   log.info({ source: input.kind }, 'job queued');
@@ -116,16 +118,19 @@ function payloadFor(job: JobRow, input: JobInput): RemovalPayload {
  * unavailable.
  */
 async function undoOnFailure(
-  runtime: GatewayRuntime,
-  job: JobRow,
-  idempotency: IdempotencyClaim | undefined,
+  context: {
+    runtime: GatewayRuntime;
+    job: JobRow;
+    idempotency: IdempotencyClaim | undefined;
+    log: Logger;
+  },
   reason: string,
   step: () => Promise<void>,
 ): Promise<void> {
+  const { runtime, job, idempotency, log } = context;
   try {
     await step();
   } catch (error) {
-    const log = runtime.logger.child({ jobId: job.id, accountId: job.accountId });
     log.error({ err: error }, reason);
 
     await failJob(runtime.db, { id: job.id, error: `${reason}; no credit was charged` }).catch(

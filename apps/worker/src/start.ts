@@ -51,7 +51,7 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
   provider = segmenter.provider;
 
   const db = createDatabase(env.DATABASE_URL, { poolSize: env.WORKER_CONCURRENCY + 2 });
-  const redis = createCommandConnection(env.REDIS_URL);
+  const redis = createCommandConnection(env.REDIS_URL, { connectionName: 'poofbg-worker' });
   redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
   const { storage, ensureReady } = createStorage(config.storage);
   await ensureReady();
@@ -104,7 +104,9 @@ function createQueueWorker(config: WorkerConfig, deps: RemovalDeps): Worker {
       await processRemoval(deps, job);
     },
     {
-      connection: createBlockingConnection(env.REDIS_URL),
+      connection: createBlockingConnection(env.REDIS_URL, {
+        connectionName: 'poofbg-worker-queue',
+      }),
       prefix: env.QUEUE_PREFIX,
       concurrency: env.WORKER_CONCURRENCY,
       lockDuration: lockMs,

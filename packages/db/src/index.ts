@@ -1,6 +1,6 @@
 export * from './accounts';
 export * from './api-keys';
-export { createDatabase, pingDatabase, type Database } from './client';
+export { createDatabase, isDatabaseUnavailable, pingDatabase, type Database } from './client';
 export { newJobId, randomBase62 } from './ids';
 export * from './jobs';
 export * from './idempotency';

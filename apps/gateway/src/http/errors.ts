@@ -1,4 +1,5 @@
 import { ApiError } from '@poofbg/contract';
+import { isDatabaseUnavailable } from '@poofbg/db';
 import type { NextFunction, Request, Response } from 'express';
 import { MulterError } from 'multer';
 
@@ -32,6 +33,9 @@ export function errorHandler(
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof MulterError) return fromMulter(error);
+  if (isDatabaseUnavailable(error)) {
+    return new ApiError('SERVICE_UNAVAILABLE', 'The service is busy or unavailable; please retry');
+  }
 
   const status = statusOf(error);
   const type = (error as { type?: unknown }).type;

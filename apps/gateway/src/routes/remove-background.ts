@@ -18,7 +18,11 @@ export function removeBackgroundRouter(runtime: GatewayRuntime): Router {
     route(async (req, res) => {
       const idempotencyKey = readIdempotencyKey(req);
       const input = await readJobInput(req, res);
-      const job = await submitJob(runtime, req.accountId!, input, idempotencyKey);
+      const job = await submitJob(
+        runtime,
+        { accountId: req.accountId!, log: req.log, idempotencyKey },
+        input,
+      );
 
       const outcome = await runtime.waiter.wait(job.id, runtime.resultWaitMs, closedSignal(res));
       const current = (await findJob(runtime.db, job.id)) ?? job;
