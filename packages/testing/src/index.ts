@@ -7,4 +7,5 @@ export { startApp, type AppProcess } from './processes';
 export { testRedisUrl, uniqueRedisPrefix } from './redis';
 export { startRedisServer, type TestRedisServer } from './redis-server';
 export { startS3Server, type TestS3Server } from './s3-server';
-export { startStack, type StackOptions, type TestStack } from './stack';
+export { startStack, type StackOptions, type StackProxies, type TestStack } from './stack';
+export { startTcpProxy, type ProxyMode, type TcpProxy } from './tcp-proxy';

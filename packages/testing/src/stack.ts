@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
 import { createDatabase, createAccount, issueApiKey, type Database } from '@poofbg/db';
 import type { PlanId } from '@poofbg/contract';
 
@@ -5,6 +9,7 @@ import { createTestDatabase, type TestDatabase } from './database';
 import { startApp, type AppProcess } from './processes';
 import { testRedisUrl, uniqueRedisPrefix } from './redis';
 import { startS3Server, type TestS3Server } from './s3-server';
+import { startTcpProxy, type TcpProxy } from './tcp-proxy';
 
 export interface StackOptions {
   /** Extra gateway variables, e.g. `RESULT_WAIT_SECONDS`. */
@@ -13,6 +18,17 @@ export interface StackOptions {
   workerEnv?: Record<string, string> | null;
   /** Redis for this stack; the shared test Redis by default. */
   redisUrl?: string;
+  /**
+   * Routes the apps' PostgreSQL and S3 traffic through TCP proxies (`stack.proxies`) that a
+   * test can cut or blackhole, taking a service away from this stack alone.
+   */
+  proxies?: boolean;
+}
+
+/** The proxies between the apps and their services, when the stack was asked for them. */
+export interface StackProxies {
+  database: TcpProxy;
+  storage: TcpProxy;
 }
 
 export interface TestStack {
@@ -25,10 +41,18 @@ export interface TestStack {
   queuePrefix: string;
   gateway: AppProcess;
   workers: AppProcess[];
+  /** Gateways started after the first one, e.g. to replace a killed one. */
+  gateways: AppProcess[];
+  /** Set when the stack was started with `proxies: true`. */
+  proxies: StackProxies | undefined;
+  /** The apps' TMPDIR: a folder of their own, so a test can prove they leave nothing there. */
+  tempDir: string;
   /** Environment shared by gateway and workers, to start more of them. */
   env: Record<string, string>;
   /** Starts one more worker process and waits until it takes jobs. */
   addWorker(extra?: Record<string, string>): Promise<AppProcess>;
+  /** Starts one more gateway process on a new port and waits until it listens. */
+  addGateway(extra?: Record<string, string>): Promise<{ gateway: AppProcess; url: string }>;
   /** A fresh account on `plan` with a key; optionally with an exact credit balance. */
   createAccount(plan?: PlanId): Promise<{ accountId: string; apiKey: string; keyId: string }>;
   stop(): Promise<void>;
@@ -43,29 +67,41 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
   const database = await createTestDatabase();
   const s3 = await startS3Server();
   const queuePrefix = uniqueRedisPrefix();
+  const tempDir = await mkdtemp(path.join(tmpdir(), 'poofbg-apps-'));
+  const proxies = options.proxies ? await startProxies(database, s3) : undefined;
+
+  const databaseUrl = new URL(database.url);
+  if (proxies) databaseUrl.port = String(proxies.database.port);
+  const s3Port = proxies ? proxies.storage.port : s3.port;
 
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
+    DATABASE_URL: databaseUrl.toString(),
     REDIS_URL: options.redisUrl ?? testRedisUrl,
     QUEUE_PREFIX: queuePrefix,
     LOG_LEVEL: 'debug',
     STORAGE_DRIVER: 's3',
-    S3_ENDPOINT: `http://${s3.endPoint}:${s3.port}`,
+    S3_ENDPOINT: `http://${s3.endPoint}:${s3Port}`,
     S3_ACCESS_KEY: s3.accessKey,
     S3_SECRET_KEY: s3.secretKey,
     S3_BUCKET: 'poofbg-test',
+    TMPDIR: tempDir,
   };
 
-  const gateway = startApp('gateway', {
-    ...env,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    INTERNAL_PORT: '0',
-    RESULT_RECHECK_MS: '500',
-    ...options.gatewayEnv,
-  });
-  const listening = await gateway.waitForLog((l) => l.msg === 'gateway listening');
-  const url = String(listening.url);
+  const gateways: AppProcess[] = [];
+  const addGateway = async (extra: Record<string, string> = {}) => {
+    const gateway = startApp('gateway', {
+      ...env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      INTERNAL_PORT: '0',
+      RESULT_RECHECK_MS: '500',
+      ...options.gatewayEnv,
+      ...extra,
+    });
+    const listening = await gateway.waitForLog((l) => l.msg === 'gateway listening');
+    return { gateway, url: String(listening.url) };
+  };
+  const { gateway, url } = await addGateway();
 
   const workers: AppProcess[] = [];
   const addWorker = async (extra: Record<string, string> = {}) => {
@@ -93,18 +129,36 @@ export async function startStack(options: StackOptions = {}): Promise<TestStack>
     queuePrefix,
     gateway,
     workers,
+    gateways,
+    proxies,
+    tempDir,
     env,
     addWorker,
+    async addGateway(extra) {
+      const started = await addGateway(extra);
+      gateways.push(started.gateway);
+      return started;
+    },
     async createAccount(plan: PlanId = 'pro') {
       const account = await createAccount(db, { name: 'test', plan });
       const key = await issueApiKey(db, account.id);
       return { accountId: account.id, apiKey: key.key, keyId: key.id };
     },
     async stop() {
-      await Promise.all([gateway.stop(), ...workers.map((w) => w.stop())]);
+      await Promise.all([gateway, ...gateways, ...workers].map((app) => app.stop()));
       await db.$disconnect();
+      await Promise.all([proxies?.database.close(), proxies?.storage.close()]);
       await s3.stop();
       await database.drop();
+      await rm(tempDir, { recursive: true, force: true });
     },
+  };
+}
+
+async function startProxies(database: TestDatabase, s3: TestS3Server): Promise<StackProxies> {
+  const postgres = new URL(database.url);
+  return {
+    database: await startTcpProxy({ host: postgres.hostname, port: Number(postgres.port || 5432) }),
+    storage: await startTcpProxy({ host: s3.endPoint, port: s3.port }),
   };
 }
