@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 
 import { createLogger } from '@poofbg/config';
 import { createDatabase, findFinishedJobs } from '@poofbg/db';
@@ -99,15 +99,12 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   };
 }
 
-function listen(
-  app: (req: never, res: never) => void,
-  port: number,
-  host: string,
-): Promise<Server> {
+function listen(app: RequestListener, port: number, host: string): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = (app as unknown as { listen: Function }).listen(port, host) as Server;
+    const server = createServer(app);
     server.once('listening', () => resolve(server));
     server.once('error', reject);
+    server.listen(port, host);
   });
 }
 

@@ -32,9 +32,7 @@ export const storageEnv = {
   S3_REGION: z.string().default('us-east-1'),
 };
 
-const storageSchema = z.object(storageEnv);
-
-export type StorageEnv = z.infer<typeof storageSchema>;
+export type StorageEnv = z.infer<z.ZodObject<typeof storageEnv>>;
 
 /** The storage settings as `@poofbg/storage`'s factory takes them. */
 export type StorageSettings =
