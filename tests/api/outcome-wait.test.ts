@@ -47,3 +47,23 @@ async function waitForJobRow(accountId: string): Promise<{ id: string }> {
   }
   throw new Error('job row never appeared');
 }
+
+test('on SIGTERM the gateway answers waiting requests with 202 and exits cleanly', async () => {
+  const account = await stack.createAccount('pro');
+  const jpeg = await readFile(fixturePath('cloth-1.jpg'));
+
+  const pending = callApi(`${stack.url}/v1/remove-background`, {
+    method: 'POST',
+    apiKey: account.apiKey,
+    body: imageForm(jpeg),
+  });
+  await waitForJobRow(account.accountId);
+  const started = Date.now();
+  const exitCode = stack.gateway.stop('SIGTERM');
+
+  const response = await pending;
+  expect(response.status).toBe(202);
+  expect(response.body).toMatchObject({ status: 'pending', result_url: null });
+  expect(Date.now() - started).toBeLessThan(10_000);
+  expect(await exitCode).toBe(0);
+});

@@ -88,8 +88,11 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     server,
     url,
     async stop() {
-      await Promise.all([close(server), internal ? close(internal) : Promise.resolve()]);
+      const closed = Promise.all([close(server), internal ? close(internal) : undefined]);
+      // Requests still waiting answer now, 202 unless their job just finished; the client
+      // polls for the rest instead of the shutdown waiting out their windows.
       await waiter.stop();
+      await closed;
       await runtime.queue.close();
       subscriber.disconnect();
       redis.disconnect();

@@ -22,7 +22,8 @@ export interface RunningWorker {
   deps: RemovalDeps;
   /**
    * Stops taking jobs and waits up to the grace period for jobs in hand; any still running
-   * then are left to their lock, which expires and hands them to another worker.
+   * then are left to their lock, which expires and hands them to another worker (the
+   * process is expected to exit right after).
    */
   stop(): Promise<void>;
 }
@@ -82,9 +83,11 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
     async stop() {
       ready = false;
       clearInterval(sweeper);
-      await closeWithin(worker, env.SHUTDOWN_GRACE_SECONDS * 1000, logger);
+      const finished = await closeWithin(worker, env.SHUTDOWN_GRACE_SECONDS * 1000, logger);
       await queue.close();
-      await segmenter.close();
+      // A job still running keeps the inference thread busy; closing the segmenter would
+      // wait for it. The job's lock expires instead and another worker takes it over.
+      if (finished) await segmenter.close();
       redis.disconnect();
       await db.$disconnect();
       await new Promise<void>((resolve) => (health ? health.close(() => resolve()) : resolve()));
@@ -168,7 +171,7 @@ async function closeWithin(
   worker: Worker,
   graceMs: number,
   logger: RunningWorker['deps']['logger'],
-): Promise<void> {
+): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const graceful = worker.close().then(() => 'finished' as const);
   const deadline = new Promise<'deadline'>((resolve) => {
@@ -178,8 +181,8 @@ async function closeWithin(
   const outcome = await Promise.race([graceful, deadline]);
   clearTimeout(timer);
   if (outcome === 'deadline') {
-    logger.warn({ graceMs }, 'jobs still running at shutdown; handing them back');
-    await worker.close(true);
+    logger.warn({ graceMs }, 'jobs still running at shutdown; leaving them to their locks');
+    return false;
   }
+  return true;
 }
-
