@@ -51,8 +51,14 @@ export async function createAccount(
   });
 }
 
-/** The account as it stands now, with a monthly quota refilled first if it is due. */
+/**
+ * The account as it stands now, with a monthly quota refilled first if it is due. Only a
+ * due renewal takes the row lock; an ordinary read does not.
+ */
 export async function findAccount(db: Database, id: string): Promise<AccountRecord | null> {
+  const account = await db.account.findUnique({ where: { id } });
+  if (!account?.quotaRenewsAt || account.quotaRenewsAt > new Date()) return account;
+
   return db.$transaction(async (tx) => {
     await renewQuotaIfDue(tx, id);
     return tx.account.findUnique({ where: { id } });
