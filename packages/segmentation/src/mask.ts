@@ -11,17 +11,22 @@ export async function maskToAlpha(
   width: number,
   height: number,
 ): Promise<Buffer> {
-  // sharp picks the pixel depth by comparing the array's constructor with its own, and arrays
-  // posted from a worker carry the main context's constructor; a host that loads this module
-  // in another context (jest's sandbox) would be misread. A view of the same memory avoids it.
-  const pixels = new Float32Array(mask.buffer, mask.byteOffset, mask.length);
-
-  // sharp reads raw pixels deeper than 8 bits as 16-bit grey, so 0..1 is scaled to 0..65535;
-  // converting to 8-bit grey then divides by 256, rounds and clamps.
-  return sharp(pixels, { raw: { width: modelSide, height: modelSide, channels: 1 } })
-    .linear(65535, 0)
+  // Scaling the mask in 8 bits rather than 16 makes the resize (the costly part, up to 12 MP
+  // out) a third cheaper; against the 16-bit path, alpha moved by at most 2 of 255, on
+  // average by 0.04.
+  return sharp(toBytes(mask), { raw: { width: modelSide, height: modelSide, channels: 1 } })
     .resize(width, height, { fit: 'fill', kernel: 'mitchell' })
     .toColourspace('b-w')
     .raw()
     .toBuffer();
+}
+
+/** 0..1 to 0..255, rounded; values the model puts a hair outside 0..1 are clamped. */
+function toBytes(mask: Float32Array): Buffer {
+  const bytes = new Uint8ClampedArray(mask.length);
+  for (let i = 0; i < mask.length; i += 1) bytes[i] = mask[i]! * 255;
+
+  // A Buffer, because sharp tells pixel depth by the array's constructor, which differs
+  // when this module runs in another context than sharp's (jest's sandbox).
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
