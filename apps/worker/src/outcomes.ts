@@ -3,6 +3,8 @@ import { completeJob, failJob, type Database } from '@poofbg/db';
 import { publishOutcome, type Redis } from '@poofbg/queue';
 import type { ObjectStorage } from '@poofbg/storage';
 
+import { retryWhileDatabaseAway } from './database-retry';
+
 export interface OutcomeDeps {
   db: Database;
   redis: Redis;
@@ -19,7 +21,7 @@ export async function recordCompleted(
   log: Logger,
   job: { id: string; leaseToken: string; resultKey: string; inputKey: string | null },
 ): Promise<boolean> {
-  const recorded = await completeJob(deps.db, job);
+  const recorded = await retryWhileDatabaseAway(log, 'complete', () => completeJob(deps.db, job));
   if (!recorded) return false;
 
   await announce(deps, log, job.id, 'completed');
@@ -36,11 +38,13 @@ export async function recordFailed(
   log: Logger,
   job: { id: string; error: string; leaseToken?: string; inputKey: string | null },
 ): Promise<boolean> {
-  const recorded = await failJob(deps.db, {
-    id: job.id,
-    error: job.error,
-    ...(job.leaseToken ? { leaseToken: job.leaseToken } : {}),
-  });
+  const recorded = await retryWhileDatabaseAway(log, 'fail', () =>
+    failJob(deps.db, {
+      id: job.id,
+      error: job.error,
+      ...(job.leaseToken ? { leaseToken: job.leaseToken } : {}),
+    }),
+  );
   if (!recorded) return false;
 
   await announce(deps, log, job.id, 'failed');
@@ -66,7 +70,7 @@ async function announce(
 /** Uploaded images are kept only while their job runs. */
 async function discardInput(deps: OutcomeDeps, log: Logger, key: string | null): Promise<void> {
   if (!key) return;
-  await deps.storage.delete(key).catch((err: unknown) =>
-    log.warn({ err, key }, 'could not delete job input'),
-  );
+  await deps.storage
+    .delete(key)
+    .catch((err: unknown) => log.warn({ err, key }, 'could not delete job input'));
 }

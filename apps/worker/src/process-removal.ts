@@ -6,6 +6,7 @@ import { removalPayloadSchema, type RemovalPayload } from '@poofbg/queue';
 import { ImageDecodeError, type Segmenter } from '@poofbg/segmentation';
 import { UnrecoverableError, type Job } from 'bullmq';
 
+import { retryWhileDatabaseAway } from './database-retry';
 import { JobRejectedError } from './job-failure';
 import { recordCompleted, recordFailed, type OutcomeDeps } from './outcomes';
 import { readJobInput } from './read-input';
@@ -26,7 +27,9 @@ export async function processRemoval(deps: RemovalDeps, queued: Job): Promise<vo
   const log = deps.logger.child({ jobId: payload.jobId, accountId: payload.accountId });
   const leaseToken = randomUUID();
 
-  const job = await claimJob(deps.db, { id: payload.jobId, leaseToken });
+  const job = await retryWhileDatabaseAway(log, 'claim', () =>
+    claimJob(deps.db, { id: payload.jobId, leaseToken }),
+  );
   if (!job) {
     log.info('job already finished; skipping duplicate delivery');
     return;
@@ -43,7 +46,13 @@ export async function processRemoval(deps: RemovalDeps, queued: Job): Promise<vo
     });
     if (!recorded) log.warn('job was taken over by another run; result not recorded');
   } catch (error) {
-    await handleFailure(deps, log, queued, { id: job.id, leaseToken, inputKey: job.inputKey }, error);
+    await handleFailure(
+      deps,
+      log,
+      queued,
+      { id: job.id, leaseToken, inputKey: job.inputKey },
+      error,
+    );
   }
 }
 

@@ -121,7 +121,10 @@ function checkUnacknowledged(traffic: Traffic, jobs: JobRow[]): string[] {
   if (charged.length <= unanswered) return [];
   return [
     `${charged.length} jobs no client was told about kept their charge ` +
-      `(${unanswered} requests got no answer): ${charged.slice(0, 5).map((j) => j.id).join(', ')}`,
+      `(${unanswered} requests got no answer): ${charged
+        .slice(0, 5)
+        .map((j) => j.id)
+        .join(', ')}`,
   ];
 }
 

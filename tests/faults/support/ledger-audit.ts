@@ -67,10 +67,7 @@ function auditAccount(
   return violations;
 }
 
-function auditJobCharge(
-  job: JobCharge,
-  rows: Array<{ reason: string; delta: number }>,
-): string[] {
+function auditJobCharge(job: JobCharge, rows: Array<{ reason: string; delta: number }>): string[] {
   const violations: string[] = [];
   const debits = rows.filter((row) => row.reason === 'debit');
   const refunds = rows.filter((row) => row.reason === 'refund');
@@ -80,7 +77,8 @@ function auditJobCharge(
 
   const refunded = refunds.length === 1;
   if (job.status === 'failed' && !refunded) violations.push(`job ${job.id}: failed, not refunded`);
-  if (job.status !== 'failed' && refunded) violations.push(`job ${job.id}: ${job.status}, refunded`);
+  if (job.status !== 'failed' && refunded)
+    violations.push(`job ${job.id}: ${job.status}, refunded`);
 
   const debit = debits[0];
   const refund = refunds[0];

@@ -43,8 +43,7 @@ export class FaultScenario {
     this.started = Date.now();
     this.stack = await startStack({
       ...options,
-      workerEnv:
-        options.workerEnv === null ? null : { ...faultWorkerEnv, ...options.workerEnv },
+      workerEnv: options.workerEnv === null ? null : { ...faultWorkerEnv, ...options.workerEnv },
     });
     this.memory.track(this.stack.gateway, 'gateway');
     this.stack.workers.forEach((worker, i) => this.memory.track(worker, `worker ${i + 1}`));
@@ -57,7 +56,9 @@ export class FaultScenario {
     return worker;
   }
 
-  async addGateway(env: Record<string, string> = {}): Promise<{ gateway: AppProcess; url: string }> {
+  async addGateway(
+    env: Record<string, string> = {},
+  ): Promise<{ gateway: AppProcess; url: string }> {
     const started = await this.stack.addGateway(env);
     this.memory.track(started.gateway, `gateway ${this.stack.gateways.length + 1}`);
     return started;
@@ -82,7 +83,8 @@ export class FaultScenario {
   async finish(): Promise<void> {
     if (!this.stack) return;
     const memory = this.memory.readings();
-    const invariants = this.invariants ?? (await this.checkInvariants(0).then(() => this.invariants!));
+    const invariants =
+      this.invariants ?? (await this.checkInvariants(0).then(() => this.invariants!));
     saveReport({
       scenario: this.name,
       requests: this.traffic.records.length,

@@ -21,10 +21,12 @@ const attributeInt = 2;
 const attributeInts = 7;
 
 export function tinyModelBytes(): Buffer {
-  const reduceMean = node('ReduceMean', ['input'], ['mean'], [
-    attribute('axes', attributeInts, int(8, 1)),
-    attribute('keepdims', attributeInt, int(3, 1)),
-  ]);
+  const reduceMean = node(
+    'ReduceMean',
+    ['input'],
+    ['mean'],
+    [attribute('axes', attributeInts, int(8, 1)), attribute('keepdims', attributeInt, int(3, 1))],
+  );
   const graph = Buffer.concat([
     bytes(1, reduceMean),
     bytes(1, node('Sigmoid', ['mean'], ['output'], [])),

@@ -57,7 +57,11 @@ export class Traffic {
   }
 
   /** `GET /v1/jobs/:id`. */
-  async poll(baseUrl: string, client: Client, jobId: string): Promise<RequestRecord & { body: Body }> {
+  async poll(
+    baseUrl: string,
+    client: Client,
+    jobId: string,
+  ): Promise<RequestRecord & { body: Body }> {
     return this.send('poll', client, undefined, () =>
       callApi(`${baseUrl}/v1/jobs/${jobId}`, { apiKey: client.apiKey }),
     );
@@ -75,7 +79,11 @@ export class Traffic {
   ): Promise<(RequestRecord & { body: Body }) | null> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const answer = await this.poll(typeof baseUrl === 'string' ? baseUrl : baseUrl(), client, jobId);
+      const answer = await this.poll(
+        typeof baseUrl === 'string' ? baseUrl : baseUrl(),
+        client,
+        jobId,
+      );
       if (answer.jobStatus === 'completed' || answer.jobStatus === 'failed') return answer;
       await sleep(answer.status === 429 ? 2_000 : 1_000);
     }
