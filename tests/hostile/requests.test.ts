@@ -237,7 +237,9 @@ describe('connections that never finish', () => {
 
     expect(await openDescriptors()).toBeLessThanOrEqual(before);
   }, 150_000);
+});
 
+describe('broken HTTP', () => {
   test('Content-Length with chunked (request smuggling) is refused and closed', async () => {
     const smuggle = await writeRaw(
       stack.url,
@@ -250,6 +252,15 @@ describe('connections that never finish', () => {
     await smuggle.closed;
     expect(smuggle.received()).toMatch(/^HTTP\/1\.1 400 /);
     expect(smuggle.received()).not.toContain('credits_remaining');
+  });
+
+  test('a 20 KB header block is refused 431 and closed', async () => {
+    const huge = await writeRaw(
+      stack.url,
+      requestHead(account.apiKey, { 'Content-Length': '0', 'X-Pad': 'p'.repeat(20 * 1024) }),
+    );
+    await huge.closed;
+    expect(huge.received()).toMatch(/^HTTP\/1\.1 431 /);
   });
 });
 
