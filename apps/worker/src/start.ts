@@ -1,6 +1,6 @@
 
 import { createLogger } from '@poofbg/config';
-import { createDatabase, findJob, purgeIdempotencyKeys } from '@poofbg/db';
+import { createDatabase, purgeIdempotencyKeys } from '@poofbg/db';
 import {
   createBlockingConnection,
   createCommandConnection,
@@ -14,8 +14,8 @@ import { Worker } from 'bullmq';
 
 import type { WorkerConfig } from './config';
 import { startHealthServer } from './health-server';
-import { recordFailed } from './outcomes';
 import { processRemoval, type RemovalDeps } from './process-removal';
+import { onQueueFailure } from './queue-failure';
 import { sweepStaleJobs } from './stale-jobs';
 
 export interface RunningWorker {
@@ -121,33 +121,9 @@ function createQueueWorker(config: WorkerConfig, deps: RemovalDeps): Worker {
     },
   );
 
-  worker.on('failed', (job, err) => void onQueueFailure(deps, job?.data, err));
+  worker.on('failed', (job, err) => void onQueueFailure(deps, job, err));
   worker.on('error', (err) => deps.logger.warn({ err }, 'queue worker error'));
   return worker;
-}
-
-/**
- * The queue gave up on a job without the handler recording it (it stalled too often):
- * fail the row and refund. When the handler did record it, this is a no-op.
- */
-async function onQueueFailure(deps: RemovalDeps, data: unknown, err: Error): Promise<void> {
-  const jobId = (data as { jobId?: unknown } | undefined)?.jobId;
-  if (typeof jobId !== 'string') return;
-
-  const log = deps.logger.child({ jobId });
-  try {
-    const job = await findJob(deps.db, jobId);
-    if (!job) return;
-
-    const recorded = await recordFailed(deps, log, {
-      id: jobId,
-      error: 'Processing failed; the credit was refunded',
-      inputKey: job.inputKey,
-    });
-    if (recorded) log.warn({ reason: err.message }, 'queue gave up on job');
-  } catch (error) {
-    log.error({ err: error }, 'could not fail job after queue gave up');
-  }
 }
 
 function startSweeper(
