@@ -1,5 +1,5 @@
 import type { Logger } from '@poofbg/config';
-import { completeJob, failJob, type Database } from '@poofbg/db';
+import { completeJob, failJob, forgetJobInput, type Database } from '@poofbg/db';
 import { publishOutcome, type Redis } from '@poofbg/queue';
 import type { ObjectStorage } from '@poofbg/storage';
 
@@ -25,7 +25,7 @@ export async function recordCompleted(
   if (!recorded) return false;
 
   await announce(deps, log, job.id, 'completed');
-  await discardInput(deps, log, job.inputKey);
+  await discardInput(deps, log, job.id, job.inputKey);
   return true;
 }
 
@@ -48,7 +48,7 @@ export async function recordFailed(
   if (!recorded) return false;
 
   await announce(deps, log, job.id, 'failed');
-  await discardInput(deps, log, job.inputKey);
+  await discardInput(deps, log, job.id, job.inputKey);
   return true;
 }
 
@@ -67,10 +67,21 @@ async function announce(
   );
 }
 
-/** Uploaded images are kept only while their job runs. */
-async function discardInput(deps: OutcomeDeps, log: Logger, key: string | null): Promise<void> {
+/**
+ * Uploaded images are kept only while their job runs. One that cannot be deleted now stays
+ * on the job's record, and the leftover-upload sweep deletes it later.
+ */
+async function discardInput(
+  deps: OutcomeDeps,
+  log: Logger,
+  jobId: string,
+  key: string | null,
+): Promise<void> {
   if (!key) return;
-  await deps.storage
-    .delete(key)
-    .catch((err: unknown) => log.warn({ err, key }, 'could not delete job input'));
+  try {
+    await deps.storage.delete(key);
+    await forgetJobInput(deps.db, jobId);
+  } catch (err) {
+    log.warn({ err, key }, 'could not delete job input; a sweep will retry');
+  }
 }

@@ -14,6 +14,7 @@ import { Worker } from 'bullmq';
 
 import type { WorkerConfig } from './config';
 import { startHealthServer } from './health-server';
+import { sweepLeftoverInputs } from './input-sweeper';
 import { processRemoval, type RemovalDeps } from './process-removal';
 import { onQueueFailure } from './queue-failure';
 import { sweepStaleJobs } from './stale-jobs';
@@ -137,6 +138,9 @@ function startSweeper(
     );
     purgeIdempotencyKeys(deps.db).catch((err: unknown) =>
       deps.logger.warn({ err }, 'idempotency key purge failed'),
+    );
+    sweepLeftoverInputs(deps).catch((err: unknown) =>
+      deps.logger.warn({ err }, 'leftover upload sweep failed'),
     );
   }, everyMs);
   timer.unref();

@@ -22,7 +22,7 @@ interface JobRow {
 
 /**
  * Checks the whole schema of `stack` against what clients were told (`traffic`), after
- * waiting up to `terminalWithinMs` for unfinished jobs to end:
+ * waiting up to `terminalWithinMs` for unfinished jobs to end and leftover uploads to go:
  * - every job ends `completed` or `failed` within the bound;
  * - every accepted request has its job row, on its account; requests without a shared
  *   Idempotency-Key got distinct jobs, requests sharing one got the same job;
@@ -36,13 +36,14 @@ export async function checkInvariants(
   traffic: Traffic,
   terminalWithinMs: number,
 ): Promise<InvariantReport> {
-  const jobs = await waitForTerminalJobs(stack, terminalWithinMs);
+  const deadline = Date.now() + terminalWithinMs;
+  const jobs = await waitForTerminalJobs(stack, deadline);
   const violations = [
     ...traffic.contractErrors.map((error) => `answer outside the API contract: ${error}`),
     ...jobs.filter(isUnfinished).map((job) => `job ${job.id} still ${job.status}`),
     ...checkAccepted(traffic, jobs),
     ...(await auditCredits(stack.db)),
-    ...(await auditStorage(stack, jobs)),
+    ...(await waitForCleanStorage(stack, jobs, deadline)),
     ...(await leftoverTempFiles(stack.tempDir)),
     ...(await checkQueueDrained(stack)),
   ];
@@ -59,14 +60,29 @@ function isUnfinished(job: { status: string }): boolean {
   return job.status === 'pending' || job.status === 'processing';
 }
 
-async function waitForTerminalJobs(stack: TestStack, boundMs: number): Promise<JobRow[]> {
-  const deadline = Date.now() + boundMs;
+async function waitForTerminalJobs(stack: TestStack, deadline: number): Promise<JobRow[]> {
   for (;;) {
     const jobs: JobRow[] = await stack.db.job.findMany({
       select: { id: true, accountId: true, status: true, resultKey: true, creditsUsed: true },
     });
     if (!jobs.some(isUnfinished) || Date.now() > deadline) return jobs;
     await sleep(500);
+  }
+}
+
+/**
+ * Storage is allowed until the same deadline to become clean: an upload whose job ended while
+ * storage was away is removed by the workers' sweep, not at once.
+ */
+async function waitForCleanStorage(
+  stack: TestStack,
+  jobs: JobRow[],
+  deadline: number,
+): Promise<string[]> {
+  for (;;) {
+    const violations = await auditStorage(stack, jobs);
+    if (violations.length === 0 || Date.now() > deadline) return violations;
+    await sleep(1_000);
   }
 }
 
