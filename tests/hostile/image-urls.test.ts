@@ -6,7 +6,6 @@ import sharp from 'sharp';
 
 import { pngClaiming, smallPhoto, truncated } from './support/images';
 import {
-  appTempDir,
   balanceAndLedger,
   errorLines,
   filesUnder,
@@ -142,7 +141,6 @@ const hostileUrls: HostileUrl[] = [
 ];
 
 let stack: TestStack;
-let tempDir: Awaited<ReturnType<typeof appTempDir>>;
 let account: { accountId: string; apiKey: string };
 let server: TestServer;
 let closedPort: number;
@@ -150,11 +148,10 @@ const accepted = new Map<string, ApiResponse>();
 let finished: Awaited<ReturnType<typeof waitUntilFinished>>;
 
 beforeAll(async () => {
-  tempDir = await appTempDir();
   stack = await startStack({
-    gatewayEnv: { RESULT_WAIT_SECONDS: '0', TMPDIR: tempDir.dir },
+    gatewayEnv: { RESULT_WAIT_SECONDS: '0' },
     // Three at once, so the two 20 s timeouts run beside the rest.
-    workerEnv: { IMAGE_FETCH_ALLOW_LOOPBACK: 'true', WORKER_CONCURRENCY: '3', TMPDIR: tempDir.dir },
+    workerEnv: { IMAGE_FETCH_ALLOW_LOOPBACK: 'true', WORKER_CONCURRENCY: '3' },
   });
   account = await stack.createAccount('pro');
   server = await startTestServer(await smallPhoto());
@@ -177,7 +174,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack.stop();
   await server.close();
-  await tempDir.remove();
 });
 
 describe.each(hostileUrls)('an image_url to $name', ({ name, expected }) => {
@@ -233,7 +229,7 @@ describe('afterwards', () => {
     expect(balance).toBe(ledgerSum);
     expect(balance).toBe(500 - completed);
 
-    expect(await filesUnder(tempDir.dir)).toEqual([]);
+    expect(await filesUnder(stack.tempDir)).toEqual([]);
     expect(isRunning(stack.gateway)).toBe(true);
     expect(isRunning(stack.workers[0]!)).toBe(true);
     expect(errorLines(stack.gateway)).toEqual([]);

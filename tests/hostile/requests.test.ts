@@ -12,7 +12,6 @@ import {
 } from '@poofbg/testing';
 
 import {
-  appTempDir,
   balanceAndLedger,
   errorLines,
   filesUnder,
@@ -27,23 +26,15 @@ import { requestHead, writeRaw } from './support/raw-socket';
  * of these requests may become a job, except the one named so.
  */
 let stack: TestStack;
-let tempDir: Awaited<ReturnType<typeof appTempDir>>;
 let account: { accountId: string; apiKey: string };
 const jpeg = readFileSync(fixturePath('car-1.jpg'));
 
 beforeAll(async () => {
-  tempDir = await appTempDir();
-  stack = await startStack({
-    workerEnv: null,
-    gatewayEnv: { RESULT_WAIT_SECONDS: '0', TMPDIR: tempDir.dir },
-  });
+  stack = await startStack({ workerEnv: null, gatewayEnv: { RESULT_WAIT_SECONDS: '0' } });
   account = await stack.createAccount('enterprise');
 });
 
-afterAll(async () => {
-  await stack.stop();
-  await tempDir.remove();
-});
+afterAll(() => stack.stop());
 
 const endpoint = () => `${stack.url}/v1/remove-background`;
 
@@ -278,7 +269,7 @@ describe('afterwards', () => {
     expect(isRunning(stack.gateway)).toBe(true);
     expect((await callApi(`${stack.url}/v1/account`, { apiKey: account.apiKey })).status).toBe(200);
     expect(errorLines(stack.gateway)).toEqual([]);
-    expect(await filesUnder(tempDir.dir)).toEqual([]);
+    expect(await filesUnder(stack.tempDir)).toEqual([]);
   });
 });
 

@@ -25,7 +25,6 @@ import {
   webpClaiming,
 } from './support/images';
 import {
-  appTempDir,
   balanceAndLedger,
   errorLines,
   filesUnder,
@@ -193,7 +192,6 @@ const photoUrl = (host: string) =>
   `http://${host}:${(photoServer.address() as AddressInfo).port}/photo.jpg`;
 
 let stack: TestStack;
-let tempDir: Awaited<ReturnType<typeof appTempDir>>;
 let account: { accountId: string; apiKey: string };
 let photoServer: http.Server;
 let photoRequests = 0;
@@ -201,10 +199,8 @@ const submitted = new Map<string, { id: string; input: Buffer; accepted: ApiResp
 let finished: Awaited<ReturnType<typeof waitUntilFinished>>;
 
 beforeAll(async () => {
-  tempDir = await appTempDir();
   stack = await startStack({
-    gatewayEnv: { RESULT_WAIT_SECONDS: '0', TMPDIR: tempDir.dir },
-    workerEnv: { TMPDIR: tempDir.dir },
+    gatewayEnv: { RESULT_WAIT_SECONDS: '0' },
   });
   account = await stack.createAccount('pro');
   const photo = await smallPhoto();
@@ -225,7 +221,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stack.stop();
-  await tempDir.remove();
   await new Promise((resolve) => photoServer.close(resolve));
 });
 
@@ -312,7 +307,7 @@ describe('afterwards', () => {
 
   test('no upload is left in storage and no temporary file on disk', async () => {
     expect(await storedInputs(stack)).toEqual([]);
-    expect(await filesUnder(tempDir.dir)).toEqual([]);
+    expect(await filesUnder(stack.tempDir)).toEqual([]);
   });
 
   test('gateway and worker are alive, logged no error, and still remove backgrounds', async () => {

@@ -1,19 +1,9 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 import type { AppProcess, TestStack } from '@poofbg/testing';
 
 type JobRow = Awaited<ReturnType<TestStack['db']['job']['findUniqueOrThrow']>>;
-
-/**
- * A temporary folder of the apps' own, passed to them as TMPDIR, so a test can prove that
- * nothing they wrote there outlives a job. The machine's /tmp is shared and noisy.
- */
-export async function appTempDir(): Promise<{ dir: string; remove(): Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'poofbg-hostile-'));
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
-}
 
 /** Everything under `dir`, as relative paths. */
 export async function filesUnder(dir: string): Promise<string[]> {
