@@ -128,6 +128,7 @@ describe('refused requests cost nothing and store nothing', () => {
     ['an extra field', '{"image_url": "https://example.com/a.jpg", "file": "x"}'],
     ['no fields', '{}'],
     ['a non-http URL', '{"image_url": "ftp://example.com/a.jpg"}'],
+    ['credentials in the URL', '{"image_url": "https://user:pw@example.com/a.jpg"}'],
     ['a JSON array', '[]'],
   ])('JSON with %s is INVALID_REQUEST', async (_name, body) => {
     const response = await post(body, { headers: { 'content-type': 'application/json' } });

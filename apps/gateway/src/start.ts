@@ -71,8 +71,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
     publicBaseUrl: config.publicBaseUrl,
   });
   const server = await listen(app, env.PORT, env.HOST);
-  // A removal request may wait RESULT_WAIT_SECONDS for its outcome; keep sockets open longer.
-  server.requestTimeout = (env.RESULT_WAIT_SECONDS + 60) * 1000;
+  // These bound how long a client may take to *send* a request, not the wait for a job's
+  // outcome: two minutes lets a 10 MB upload crawl in over a slow link, and a client that
+  // stalls mid-body is cut off with 408 after that (Node checks every 30 s).
+  server.requestTimeout = 120_000;
   server.headersTimeout = 30_000;
 
   const internal =

@@ -8,6 +8,9 @@ export const imageUrlBodySchema = z
     image_url: z
       .url({ protocol: /^https?$/, error: 'image_url must be an http or https URL' })
       .max(2048, 'image_url must be at most 2048 characters')
+      .refine((url) => !/^https?:\/\/[^/?#]*@/i.test(url), {
+        error: 'image_url must not contain credentials',
+      })
       .meta({ description: 'A JPEG or PNG image reachable over http or https.' }),
   })
   .strict()
