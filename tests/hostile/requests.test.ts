@@ -30,7 +30,10 @@ let account: { accountId: string; apiKey: string };
 const jpeg = readFileSync(fixturePath('car-1.jpg'));
 
 beforeAll(async () => {
-  stack = await startStack({ workerEnv: null, gatewayEnv: { RESULT_WAIT_SECONDS: '0' } });
+  stack = await startStack({
+    workerEnv: null,
+    gatewayEnv: { RESULT_WAIT_SECONDS: '0', REQUEST_TIMEOUT_SECONDS: '60' },
+  });
   account = await stack.createAccount('enterprise');
 });
 
@@ -216,8 +219,8 @@ describe('connections that never finish', () => {
     // While they hang, the gateway serves everyone else.
     expect((await callApi(`${stack.url}/v1/account`, { apiKey: account.apiKey })).status).toBe(200);
 
-    // RESULT_WAIT_SECONDS=0 makes requestTimeout 60 s; headersTimeout is 30 s. Node checks
-    // both every 30 s, so a stalled connection is cut between its timeout and 30 s later.
+    // REQUEST_TIMEOUT_SECONDS is 60 here; headersTimeout is 30 s. Node checks both every
+    // 30 s, so a stalled connection is cut between its timeout and 30 s later.
     const closedAfterMs = await Promise.all(stalls.map((stall) => stall.closed));
     for (const stall of stalls) {
       expect(stall.received()).toBe('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n');

@@ -21,6 +21,11 @@ export const gatewayEnvSchema = z.object({
   RESULT_WAIT_SECONDS: z.coerce.number().min(0).max(120).default(30),
   /** How often waiting requests re-check their job rows, in case a pub/sub message is lost. */
   RESULT_RECHECK_MS: intVar(50, 10_000).default(1_000),
+  /**
+   * How long a client may take to send one request, in seconds; a stalled upload is cut
+   * off with 408 after this. Generous, so a 10 MB upload can crawl in over a slow link.
+   */
+  REQUEST_TIMEOUT_SECONDS: intVar(10, 3_600).default(120),
   /** Number of reverse proxies in front of the gateway, for the client address. 0 = none. */
   TRUST_PROXY: intVar(0, 10).default(0),
   /** Internal-only port for the queue-depth signal the autoscaler reads. 0 turns it off. */

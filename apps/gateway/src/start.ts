@@ -72,10 +72,9 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
   });
   const server = await listen(app, env.PORT, env.HOST);
   // These bound how long a client may take to *send* a request, not the wait for a job's
-  // outcome: two minutes lets a 10 MB upload crawl in over a slow link, and a client that
-  // stalls mid-body is cut off with 408 after that (Node checks every 30 s).
-  server.requestTimeout = 120_000;
-  server.headersTimeout = 30_000;
+  // outcome; a client that stalls is cut off with 408 (Node checks every 30 s).
+  server.requestTimeout = env.REQUEST_TIMEOUT_SECONDS * 1000;
+  server.headersTimeout = Math.min(30_000, server.requestTimeout);
 
   const internal =
     env.INTERNAL_PORT > 0

@@ -6,4 +6,5 @@ export {
   type StorageEnv,
   type StorageSettings,
 } from './fragments';
+export { exitOnStartupFailure, stopOnSignals } from './lifecycle';
 export { createLogger, type Logger } from './logger';
