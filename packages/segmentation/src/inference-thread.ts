@@ -20,8 +20,8 @@ async function main(port: MessagePort, config: ThreadConfig): Promise<void> {
   }
 
   const loadMs = performance.now() - started;
-  const { provider, failures } = session;
-  post(port, { type: 'ready', provider, loadMs, failures });
+  const { provider, failures, widened } = session;
+  post(port, { type: 'ready', provider, loadMs, failures, widened });
 
   // One request at a time, in order: releasing the session must wait for a run in progress.
   let previous = Promise.resolve();

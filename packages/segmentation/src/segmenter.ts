@@ -24,17 +24,19 @@ export async function createSegmenter(
   options: SegmenterOptions,
   logger?: SegmenterLogger,
 ): Promise<Segmenter> {
-  const { thread, provider, loadMs, failures } = await InferenceThread.start({
+  const { thread, provider, loadMs, failures, widened } = await InferenceThread.start({
     model: options.model,
     executionProviders: options.executionProviders,
     inferenceThreads: options.inferenceThreads,
+    widenHalfPrecision: options.widenHalfPrecision ?? true,
   });
 
   for (const failure of failures) {
     logger?.warn({ provider: failure.provider, err: failure.message }, 'provider unavailable');
   }
   const model = describeModelSource(options.model);
-  logger?.info({ provider, model, durationMs: Math.round(loadMs) }, 'segmentation model loaded');
+  const durationMs = Math.round(loadMs);
+  logger?.info({ provider, model, widened, durationMs }, 'segmentation model loaded');
 
   return new ThreadedSegmenter(thread, options.maxInputPixels);
 }

@@ -5,6 +5,8 @@ export interface ThreadConfig {
   model: ModelSource;
   executionProviders: ExecutionProvider[];
   inferenceThreads: number;
+  /** Widen an fp16 model to fp32 when it runs on CPU. */
+  widenHalfPrecision: boolean;
 }
 
 /** A provider that was tried before the one in use, and why it could not load. */
@@ -24,6 +26,8 @@ export interface ReadyMessage {
   provider: ExecutionProvider;
   loadMs: number;
   failures: ProviderFailure[];
+  /** Whether the CPU session runs an fp16 model widened to fp32. */
+  widened: boolean;
 }
 
 /** Inference thread to main thread. */

@@ -16,6 +16,14 @@ export interface SegmenterOptions {
   inferenceThreads: number;
   /** Images with more pixels than this are refused before decoding (decompression bombs). */
   maxInputPixels: number;
+  /**
+   * On CPU, run an fp16 model (the packaged `medium`) widened to fp32: onnxruntime's CPU
+   * provider computes most fp16 nodes in fp32 behind casts anyway, and the widened graph
+   * skips them: ~5-10% faster runs, and ~0.45 GB less resident memory (no fp16 copies of
+   * activations), for about a second more at load. GPU sessions get the model as stored.
+   * @defaultValue true
+   */
+  widenHalfPrecision?: boolean;
 }
 
 /** Milliseconds spent in each stage of one removal. */
