@@ -1,3 +1,7 @@
+import os from 'node:os';
+
+import sharp from 'sharp';
+
 import { decodeUpright } from './decode';
 import { encodeRgba } from './encode';
 import { InferenceThread } from './inference-client';
@@ -24,6 +28,9 @@ export async function createSegmenter(
   options: SegmenterOptions,
   logger?: SegmenterLogger,
 ): Promise<Segmenter> {
+  const imageThreads = options.imageThreads || os.availableParallelism();
+  sharp.concurrency(imageThreads);
+
   const { thread, provider, loadMs, failures, widened } = await InferenceThread.start({
     model: options.model,
     executionProviders: options.executionProviders,
@@ -36,7 +43,7 @@ export async function createSegmenter(
   }
   const model = describeModelSource(options.model);
   const durationMs = Math.round(loadMs);
-  logger?.info({ provider, model, widened, durationMs }, 'segmentation model loaded');
+  logger?.info({ provider, model, widened, imageThreads, durationMs }, 'segmentation model loaded');
 
   return new ThreadedSegmenter(thread, options.maxInputPixels);
 }

@@ -24,6 +24,12 @@ export interface SegmenterOptions {
    * @defaultValue true
    */
   widenHalfPrecision?: boolean;
+  /**
+   * Threads libvips may use for one image operation (decode, resize, encode), for the whole
+   * process. 0 means one per core. sharp's own default on glibc Linux is 1.
+   * @defaultValue 0
+   */
+  imageThreads?: number;
 }
 
 /** Milliseconds spent in each stage of one removal. */
