@@ -5,9 +5,15 @@ import { errorMessage } from './error-message';
 import type { ReadyMessage, ThreadConfig, ThreadMessage, ThreadRequest } from './thread-protocol';
 import { type ExecutionProvider, InferenceError, ModelLoadError } from './types';
 
+/** The model's mask for one input, and how long the model itself took. */
+export interface ModelRun {
+  mask: Float32Array<ArrayBuffer>;
+  runMs: number;
+}
+
 interface Request {
   input: Float32Array<ArrayBuffer>;
-  resolve(output: Float32Array<ArrayBuffer>): void;
+  resolve(run: ModelRun): void;
   reject(error: Error): void;
 }
 
@@ -52,7 +58,7 @@ export class InferenceThread {
   }
 
   /** Runs the model; `input`'s buffer moves to the thread and is unusable afterwards. */
-  run(input: Float32Array<ArrayBuffer>): Promise<Float32Array<ArrayBuffer>> {
+  run(input: Float32Array<ArrayBuffer>): Promise<ModelRun> {
     if (this.failure) return Promise.reject(this.failure);
 
     return new Promise((resolve, reject) => {
@@ -88,8 +94,9 @@ export class InferenceThread {
     const answered = this.inFlight;
     this.inFlight = undefined;
 
-    if (message.type === 'result') answered?.resolve(message.output);
-    else if (message.type === 'run-failed') {
+    if (message.type === 'result') {
+      answered?.resolve({ mask: message.output, runMs: message.runMs });
+    } else if (message.type === 'run-failed') {
       answered?.reject(new InferenceError(`inference failed: ${message.message}`));
     }
 

@@ -34,6 +34,7 @@ async function main(port: MessagePort, config: ThreadConfig): Promise<void> {
 
 async function answer(port: MessagePort, session: ModelSession, input: Float32Array<ArrayBuffer>) {
   let output: Float32Array<ArrayBuffer>;
+  const started = performance.now();
   try {
     output = ownBuffer(await session.run(input));
   } catch (err) {
@@ -41,7 +42,8 @@ async function answer(port: MessagePort, session: ModelSession, input: Float32Ar
     return;
   }
 
-  post(port, { type: 'result', output }, [output.buffer]);
+  const runMs = performance.now() - started;
+  post(port, { type: 'result', output, runMs }, [output.buffer]);
 }
 
 /** Ends the thread by letting its event loop run dry, never while onnxruntime is running. */

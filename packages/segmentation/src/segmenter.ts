@@ -2,9 +2,10 @@ import os from 'node:os';
 
 import sharp from 'sharp';
 
-import { decodeUpright } from './decode';
+import { decodeUpright, type UprightImage } from './decode';
 import { encodeRgba } from './encode';
-import { InferenceThread } from './inference-client';
+import { Gate } from './gate';
+import { InferenceThread, type ModelRun } from './inference-client';
 import { maskToAlpha } from './mask';
 import { toModelInput } from './model-input';
 import { describeModelSource } from './model-source';
@@ -16,6 +17,13 @@ import type {
   SegmenterLogger,
   SegmenterOptions,
 } from './types';
+
+/**
+ * Images admitted between decoding and the end of inference: one in the model and one
+ * decoded and ready behind it, so the model never waits for a decode. Admitting more would
+ * only hold more decoded images in memory and take cores from the running inference.
+ */
+const admittedImages = 2;
 
 /**
  * Loads the model in its own worker thread and resolves once it is ready to serve.
@@ -49,6 +57,8 @@ export async function createSegmenter(
 }
 
 class ThreadedSegmenter implements Segmenter {
+  private readonly admission = new Gate(admittedImages);
+
   constructor(
     private readonly thread: InferenceThread,
     private readonly maxInputPixels: number,
@@ -60,24 +70,34 @@ class ThreadedSegmenter implements Segmenter {
 
   async removeBackground(image: Buffer): Promise<RemovalResult> {
     const stopwatch = startStopwatch();
+    const timings = { waitMs: 0, decodeMs: 0, preprocessMs: 0, inferenceMs: 0 };
 
-    const upright = await decodeUpright(image, this.maxInputPixels);
-    const decodeMs = stopwatch.lap();
+    await this.admission.enter();
+    let run: ModelRun;
+    let upright: UprightImage;
+    try {
+      timings.waitMs = stopwatch.lap();
+      upright = await decodeUpright(image, this.maxInputPixels);
+      timings.decodeMs = stopwatch.lap();
 
-    const input = await toModelInput(upright);
-    const preprocessMs = stopwatch.lap();
+      const input = await toModelInput(upright);
+      timings.preprocessMs = stopwatch.lap();
 
-    const mask = await this.thread.run(input);
-    const inferenceMs = stopwatch.lap();
+      run = await this.thread.run(input);
+      timings.inferenceMs = run.runMs;
+      timings.waitMs += stopwatch.lap() - run.runMs;
+    } finally {
+      this.admission.leave();
+    }
 
-    const alpha = await maskToAlpha(mask, upright.width, upright.height);
+    const alpha = await maskToAlpha(run.mask, upright.width, upright.height);
     const postprocessMs = stopwatch.lap();
 
     const png = await encodeRgba(upright, alpha);
     const encodeMs = stopwatch.lap();
 
-    const timings = { decodeMs, preprocessMs, inferenceMs, postprocessMs, encodeMs };
-    return { png, width: upright.width, height: upright.height, timings };
+    const { width, height } = upright;
+    return { png, width, height, timings: { ...timings, postprocessMs, encodeMs } };
   }
 
   close(): Promise<void> {

@@ -34,5 +34,5 @@ export interface ReadyMessage {
 export type ThreadMessage =
   | ReadyMessage
   | { type: 'load-failed'; message: string }
-  | { type: 'result'; output: Float32Array<ArrayBuffer> }
+  | { type: 'result'; output: Float32Array<ArrayBuffer>; runMs: number }
   | { type: 'run-failed'; message: string };

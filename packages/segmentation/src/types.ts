@@ -34,8 +34,14 @@ export interface SegmenterOptions {
 
 /** Milliseconds spent in each stage of one removal. */
 export interface StageTimings {
+  /**
+   * Time in no stage: waiting behind other images for the model, and handing data to and
+   * from the model's thread. Near 0 when images come one at a time.
+   */
+  waitMs: number;
   decodeMs: number;
   preprocessMs: number;
+  /** The model's own run, timed on its thread. */
   inferenceMs: number;
   postprocessMs: number;
   encodeMs: number;
@@ -58,6 +64,9 @@ export interface Segmenter {
   /**
    * Removes the background of an encoded image (JPEG, PNG or WebP). Rejects with
    * `ImageDecodeError` when the bytes are not an image this service can process.
+   *
+   * Calls may overlap: while the model works on one image, the next is decoded and the
+   * previous encoded. Images enter the model in the order they were handed in.
    */
   removeBackground(image: Buffer): Promise<RemovalResult>;
 
