@@ -47,6 +47,8 @@ export async function startWorker(config: WorkerConfig): Promise<RunningWorker> 
       executionProviders: config.executionProviders,
       inferenceThreads: env.INFERENCE_THREADS,
       maxInputPixels: env.MAX_INPUT_PIXELS,
+      widenHalfPrecision: env.MODEL_WIDEN_FP16_ON_CPU,
+      imageThreads: env.IMAGE_THREADS,
     },
     logger,
   );
