@@ -17,12 +17,14 @@ export function removeBackgroundRouter(runtime: GatewayRuntime): Router {
     '/remove-background',
     route(async (req, res) => {
       const idempotencyKey = readIdempotencyKey(req);
-      const input = await readJobInput(req, res);
       const job = await submitJob(
         runtime,
         { accountId: req.accountId!, log: req.log, idempotencyKey },
-        input,
+        await readJobInput(req, res),
       );
+      // The upload is in storage now. Dropping the request's copy means a request waiting
+      // for its outcome holds a few kilobytes, not up to 10 MB.
+      req.file = undefined;
 
       const outcome = await runtime.waiter.wait(job.id, runtime.resultWaitMs, closedSignal(res));
       const current = (await findJob(runtime.db, job.id)) ?? job;
