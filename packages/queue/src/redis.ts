@@ -4,13 +4,16 @@ export type { Redis } from 'ioredis';
 
 /**
  * A connection for commands that must fail fast when Redis is away (the gateway's enqueue,
- * readiness checks): no offline queue, one retry per request, short connect timeout.
+ * rate limits, readiness checks): no offline queue, one retry per request, short connect
+ * timeout, and a command timeout, because a Redis that is unreachable without closing the
+ * connection (a network partition) would otherwise leave every command waiting for good.
  */
 export function createCommandConnection(url: string, options: RedisOptions = {}): Redis {
   return new IORedis(url, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     connectTimeout: 5_000,
+    commandTimeout: 3_000,
     lazyConnect: false,
     ...options,
   });
