@@ -50,6 +50,8 @@ export interface JobSubmission {
  * locks the account row, so two requests can never both spend the last credit. With an
  * idempotency key, a request that repeats an earlier one gets the earlier job back and is
  * not charged; two such requests racing each other are settled by the key's primary key.
+ * A retry that lost the race for the account's last credit to its own original is settled
+ * the same way: it gets the original's job, not INSUFFICIENT_CREDITS.
  */
 export async function acceptJob(db: Database, input: JobSubmission): Promise<AcceptedJob> {
   const replay = await findReplay(db, input);
@@ -58,16 +60,14 @@ export async function acceptJob(db: Database, input: JobSubmission): Promise<Acc
   try {
     return await db.$transaction((tx) => recordJob(tx, input));
   } catch (error) {
-    const raced = isUniqueViolation(error) ? await findReplay(db, input) : null;
+    const mayHaveRaced = isUniqueViolation(error) || error instanceof InsufficientCreditsError;
+    const raced = mayHaveRaced ? await findReplay(db, input) : null;
     if (raced) return raced;
     throw error;
   }
 }
 
-async function recordJob(
-  tx: Prisma.TransactionClient,
-  input: JobSubmission,
-): Promise<AcceptedJob> {
+async function recordJob(tx: Prisma.TransactionClient, input: JobSubmission): Promise<AcceptedJob> {
   const charge = await debit(tx, input.accountId);
   const job = await tx.job.create({
     data: {
@@ -168,7 +168,10 @@ export async function findFinishedJobs(
     where: { id: { in: ids }, status: { in: ['completed', 'failed'] } },
     select: { id: true, status: true },
   });
-  return rows.map((row) => ({ id: row.id, status: row.status === 'completed' ? 'completed' : 'failed' }));
+  return rows.map((row) => ({
+    id: row.id,
+    status: row.status === 'completed' ? 'completed' : 'failed',
+  }));
 }
 
 /**

@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 import type { PlanId } from '@poofbg/contract';
 import {
@@ -12,6 +14,7 @@ import {
 import { checkInvariants, type InvariantReport } from './invariants';
 import { MemoryWatch } from './memory';
 import { saveReport, type LoadFigures } from './report';
+import { writeTinyModel } from './tiny-model';
 import { Traffic, type Client } from './traffic';
 
 /**
@@ -35,6 +38,7 @@ export class FaultScenario {
   private started = 0;
   private invariants: InvariantReport | undefined;
   private load: LoadFigures | undefined;
+  private modelDir: string | undefined;
   stack!: TestStack;
 
   constructor(readonly name: string) {}
@@ -69,6 +73,15 @@ export class FaultScenario {
     return { accountId, apiKey };
   }
 
+  /**
+   * Worker settings for the tiny stand-in model (see tiny-model.ts), for scenarios about the
+   * gateway, the queue and the database rather than the model.
+   */
+  async tinyModelEnv(): Promise<Record<string, string>> {
+    this.modelDir ??= await mkdtemp(path.join(tmpdir(), 'poofbg-tiny-model-'));
+    return { MODEL_PATH: await writeTinyModel(this.modelDir) };
+  }
+
   recordLoad(figures: LoadFigures): void {
     this.load = figures;
   }
@@ -97,6 +110,7 @@ export class FaultScenario {
       ...(this.load ? { load: this.load } : {}),
     });
     await this.stack.stop();
+    if (this.modelDir) await rm(this.modelDir, { recursive: true, force: true });
   }
 }
 
