@@ -21,6 +21,8 @@ export function residentMiB(app: AppProcess): number | null {
 export interface MemoryReading {
   process: string;
   startMiB: number;
+  /** Once warmed up (its first jobs allocate the model's working memory), when measured. */
+  warmMiB?: number;
   endMiB: number | null;
 }
 
@@ -30,17 +32,30 @@ export interface MemoryReading {
  */
 export class MemoryWatch {
   private readonly started = new Map<AppProcess, { label: string; miB: number }>();
+  private readonly warm = new Map<AppProcess, number>();
 
   track(app: AppProcess, label: string): void {
     const miB = residentMiB(app);
     if (miB !== null && !this.started.has(app)) this.started.set(app, { label, miB });
   }
 
+  /** Reads every live process again, as the baseline for growth under sustained load. */
+  markWarm(): void {
+    for (const app of this.started.keys()) {
+      const miB = residentMiB(app);
+      if (miB !== null) this.warm.set(app, miB);
+    }
+  }
+
   readings(): MemoryReading[] {
-    return [...this.started].map(([app, { label, miB }]) => ({
-      process: label,
-      startMiB: miB,
-      endMiB: residentMiB(app),
-    }));
+    return [...this.started].map(([app, { label, miB }]) => {
+      const warmMiB = this.warm.get(app);
+      return {
+        process: label,
+        startMiB: miB,
+        ...(warmMiB === undefined ? {} : { warmMiB }),
+        endMiB: residentMiB(app),
+      };
+    });
   }
 }

@@ -82,6 +82,11 @@ export class FaultScenario {
     return { MODEL_PATH: await writeTinyModel(this.modelDir) };
   }
 
+  /** Takes the memory baseline for growth under load, once the processes have warmed up. */
+  markMemoryWarm(): void {
+    this.memory.markWarm();
+  }
+
   recordLoad(figures: LoadFigures): void {
     this.load = figures;
   }

@@ -8,7 +8,7 @@ export interface Client {
 
 /** One HTTP request the suite sent and what came of it. */
 export interface RequestRecord {
-  kind: 'submit' | 'poll';
+  kind: 'submit' | 'poll' | 'account';
   accountId: string;
   /** HTTP status; 0 when no answer came (the connection failed or was reset). */
   status: number;
@@ -64,6 +64,13 @@ export class Traffic {
   ): Promise<RequestRecord & { body: Body }> {
     return this.send('poll', client, undefined, () =>
       callApi(`${baseUrl}/v1/jobs/${jobId}`, { apiKey: client.apiKey }),
+    );
+  }
+
+  /** `GET /v1/account`. */
+  async account(baseUrl: string, client: Client): Promise<RequestRecord & { body: Body }> {
+    return this.send('account', client, undefined, () =>
+      callApi(`${baseUrl}/v1/account`, { apiKey: client.apiKey }),
     );
   }
 
@@ -144,6 +151,7 @@ function toRecord(
   const body = answer.body;
   const error = body.error as { code?: unknown } | undefined;
   if (error && typeof error.code === 'string') record.code = error.code;
+  if (kind === 'account') return record;
   if (typeof body.id === 'string') record.jobId = body.id;
   if (typeof body.status === 'string') record.jobStatus = body.status;
   return record;
