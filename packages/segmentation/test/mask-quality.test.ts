@@ -39,9 +39,8 @@ beforeAll(async () => {
   });
 
   // All at once: the overlapping calls must each get their own photo's mask back.
-  const results = await Promise.all(
-    fixturePhotos.map(async (name) => segmenter.removeBackground(await readFile(fixturePath(name)))),
-  );
+  const photos = await Promise.all(fixturePhotos.map((name) => readFile(fixturePath(name))));
+  const results = await Promise.all(photos.map((photo) => segmenter.removeBackground(photo)));
   for (const [index, result] of results.entries()) {
     alphas.set(fixturePhotos[index]!, (await readAlpha(result.png)).alpha);
   }
