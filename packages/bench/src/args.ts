@@ -1,6 +1,11 @@
 /** The sections of the suite, in the order they run. */
 export const sectionNames = [
-  'photos', 'sessions', 'throughput', 'http', 'queue', 'memory',
+  'photos',
+  'sessions',
+  'throughput',
+  'http',
+  'queue',
+  'memory',
 ] as const;
 export type SectionName = (typeof sectionNames)[number];
 

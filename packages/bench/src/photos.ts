@@ -47,7 +47,9 @@ async function makeLargePhoto(): Promise<Buffer> {
     .toBuffer();
 
   addGrain(rgb, 0x5eed);
-  return sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(rgb, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }
 
 /** Adds grain (standard deviation about 7 levels) from a xorshift generator, clamped. */

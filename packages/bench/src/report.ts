@@ -53,8 +53,20 @@ function renderMachine(report: BenchReport): string {
 
 function renderPhotos(photos: PhotoResult[]): string {
   const headers = [
-    'photo', 'pixels', 'PoofBG ms', 'peer ms', 'PoofBG/peer', 'raw run ms', 'PoofBG/raw',
-    'best/best', 'decode', 'pre', 'inference', 'post', 'encode', 'storage',
+    'photo',
+    'pixels',
+    'PoofBG ms',
+    'peer ms',
+    'PoofBG/peer',
+    'raw run ms',
+    'PoofBG/raw',
+    'best/best',
+    'decode',
+    'pre',
+    'inference',
+    'post',
+    'encode',
+    'storage',
   ];
   const rows = photos.map((p) => [
     p.photo,
@@ -73,14 +85,19 @@ function renderPhotos(photos: PhotoResult[]): string {
     formatMs(p.stages.storageMs),
   ]);
 
-  const title = 'Per photo, one at a time (ms: median ±half the interquartile range; ratios: ' +
+  const title =
+    'Per photo, one at a time (ms: median ±half the interquartile range; ratios: ' +
     'median (min–max) of per-round pairs; best/best: fastest PoofBG ÷ fastest raw run)';
   return `${title}\n${renderTable(headers, rows)}`;
 }
 
 function renderSessions(sessions: SessionResult[]): string {
   const headers = [
-    'model and session options', 'load ms', 'session.run ms', 'min ms', 'CPU ms',
+    'model and session options',
+    'load ms',
+    'session.run ms',
+    'min ms',
+    'CPU ms',
     'vs fp16 as shipped',
   ];
   const rows = sessions.map((s) => [
@@ -109,7 +126,14 @@ function renderThroughput(levels: ThroughputResult[]): string {
 }
 
 const loadHeaders = [
-  'in flight', 'done', 'jobs/s', 'p50 ms', 'p95 ms', 'p99 ms', 'gateway ms', 'worker ms',
+  'in flight',
+  'done',
+  'jobs/s',
+  'p50 ms',
+  'p95 ms',
+  'p99 ms',
+  'gateway ms',
+  'worker ms',
   'added ms',
 ];
 
@@ -159,7 +183,8 @@ function renderMemory(memory: MemoryResult): string {
   ];
 
   const worker = `concurrency ${memory.worker.concurrency}, ${describeWorker(memory.worker)}`;
-  const title = `Worker memory over consecutive images (${worker}; ` +
+  const title =
+    `Worker memory over consecutive images (${worker}; ` +
     `high-water mark ${mib(memory.highWaterStartMiB)} after the 1st batch, ` +
     `${mib(memory.highWaterEndMiB)} at the end)`;
   return `${title}\n${renderTable(headers, [row])}`;

@@ -125,9 +125,11 @@ function waitUntilReady(worker: Worker): Promise<ReadyMessage> {
     };
     const onError = (err: Error) => {
       stopListening();
-      reject(new ModelLoadError(`inference thread crashed loading the model: ${err.message}`, {
-        cause: err,
-      }));
+      reject(
+        new ModelLoadError(`inference thread crashed loading the model: ${err.message}`, {
+          cause: err,
+        }),
+      );
     };
     const onExit = (code: number) => {
       stopListening();

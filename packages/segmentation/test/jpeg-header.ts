@@ -6,7 +6,7 @@ export function withDeclaredSize(jpeg: Buffer, width: number, height: number): B
   const patched = Buffer.from(jpeg);
 
   // Markers after SOI are FF xx followed by a two-byte length that counts itself.
-  for (let offset = 2; offset + 9 < patched.length; ) {
+  for (let offset = 2; offset + 9 < patched.length;) {
     const code = patched[offset + 1]!;
     if (code >= 0xc0 && code <= 0xc2) {
       patched.writeUInt16BE(height, offset + 5);

@@ -112,7 +112,9 @@ describe('refuses what is not a decodable image', () => {
   test('an image over maxInputPixels, by its header alone', async () => {
     const small = await sharp({
       create: { width: 64, height: 64, channels: 3, background: '#808080' },
-    }).jpeg().toBuffer();
+    })
+      .jpeg()
+      .toBuffer();
     const bomb = withDeclaredSize(small, 60_000, 60_000);
 
     const started = performance.now();

@@ -8,7 +8,12 @@ export interface WorkerRemoval {
 type LogLine = Record<string, unknown>;
 
 const stageFields = [
-  'waitMs', 'decodeMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'encodeMs',
+  'waitMs',
+  'decodeMs',
+  'preprocessMs',
+  'inferenceMs',
+  'postprocessMs',
+  'encodeMs',
 ] as const;
 
 /** Gateway request durations by request id, for `POST /v1/remove-background`. */

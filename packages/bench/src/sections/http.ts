@@ -49,8 +49,10 @@ async function measureWorker(
       levels.push(summariseLoad(concurrency, load, gateway, worker));
 
       const seconds = (load.wallMs / 1000).toFixed(1);
-      note(`http: worker concurrency ${run.workerConcurrency}, ${concurrency} in flight, ` +
-        `${requests} requests in ${seconds} s`);
+      note(
+        `http: worker concurrency ${run.workerConcurrency}, ${concurrency} in flight, ` +
+          `${requests} requests in ${seconds} s`,
+      );
     }
 
     return { worker: workerSettings(stack.workers[0]!.logs), levels };

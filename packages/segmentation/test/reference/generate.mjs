@@ -5,6 +5,7 @@
 //   pnpm build && node packages/segmentation/test/reference/generate.mjs
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 import segmentation from '../../dist/index.js';
@@ -27,7 +28,7 @@ for (const name of fixturePhotos) {
 
   // Full size, one 8-bit grey channel: exactly the alpha the API returned, losslessly.
   await sharp(result.png).extractChannel(3).png({ compressionLevel: 9 }).toFile(target);
-  console.log(target, result.width, result.height);
+  process.stdout.write(`${target} ${result.width}x${result.height}\n`);
 }
 
 await segmenter.close();
