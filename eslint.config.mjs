@@ -38,7 +38,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**/*.js', 'jest.config.js'],
+    files: ['scripts/**/*.js', 'jest.config.js', 'tests/**/*.mjs', 'tests/**/*.js'],
     languageOptions: {
       globals: Object.fromEntries(
         ['require', 'module', 'process', '__dirname', 'fetch', 'URL', 'setTimeout', 'console'].map(

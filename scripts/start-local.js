@@ -70,7 +70,10 @@ function startProcess(name, script) {
 async function waitForReady(url, what, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -103,7 +106,11 @@ async function main() {
   children.push(startProcess('gateway', 'apps/gateway/dist/main.js'));
   children.push(startProcess('worker', 'apps/worker/dist/main.js'));
   await waitForReady(`http://127.0.0.1:${port}/readyz`, 'gateway', 60_000);
-  await waitForReady(`http://127.0.0.1:${env.HEALTH_PORT}/readyz`, 'worker (loading the model)', 120_000);
+  await waitForReady(
+    `http://127.0.0.1:${env.HEALTH_PORT}/readyz`,
+    'worker (loading the model)',
+    120_000,
+  );
 
   const photo = path.resolve(root, '..', 'shared', 'fixtures', 'images', 'car-1.jpg');
   process.stdout.write(`

@@ -71,7 +71,10 @@ describe('NOT_FOUND and FORBIDDEN', () => {
 
   test('an unknown route is NOT_FOUND in the error format', async () => {
     const offContract = true;
-    const inApi = await callApi(`${stack.url}/v1/nothing-here`, { apiKey: account.apiKey, offContract });
+    const inApi = await callApi(`${stack.url}/v1/nothing-here`, {
+      apiKey: account.apiKey,
+      offContract,
+    });
     expectError(inApi, 404, 'NOT_FOUND');
     expectError(await callApi(`${stack.url}/elsewhere`, { offContract }), 404, 'NOT_FOUND');
   });
@@ -93,7 +96,10 @@ describe('NOT_FOUND and FORBIDDEN', () => {
 });
 
 describe('refused requests cost nothing and store nothing', () => {
-  const gif = Buffer.from('GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04', 'latin1');
+  const gif = Buffer.from(
+    'GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04',
+    'latin1',
+  );
   const pdf = Buffer.from('%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n');
   const bmp = Buffer.concat([Buffer.from('BM'), Buffer.alloc(60)]);
   const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
@@ -113,10 +119,31 @@ describe('refused requests cost nothing and store nothing', () => {
   });
 
   test.each([
-    ['no file field', () => { const f = new FormData(); f.append('note', 'x'); return f; }],
+    [
+      'no file field',
+      () => {
+        const f = new FormData();
+        f.append('note', 'x');
+        return f;
+      },
+    ],
     ['the wrong field name', () => imageForm(jpeg, 'a.jpg', 'image')],
-    ['two files', () => { const f = imageForm(jpeg); f.append('file', new Blob([jpeg]), 'b.jpg'); return f; }],
-    ['a file and an image_url', () => { const f = imageForm(jpeg); f.append('image_url', 'https://example.com/a.jpg'); return f; }],
+    [
+      'two files',
+      () => {
+        const f = imageForm(jpeg);
+        f.append('file', new Blob([jpeg]), 'b.jpg');
+        return f;
+      },
+    ],
+    [
+      'a file and an image_url',
+      () => {
+        const f = imageForm(jpeg);
+        f.append('image_url', 'https://example.com/a.jpg');
+        return f;
+      },
+    ],
     ['an empty file', () => imageForm(Buffer.alloc(0))],
   ])('multipart with %s is INVALID_REQUEST', async (_name, form) => {
     expectError(await post(form()), 400, 'INVALID_REQUEST');
@@ -137,7 +164,11 @@ describe('refused requests cost nothing and store nothing', () => {
 
   test('an empty body and a text body are INVALID_REQUEST', async () => {
     expectError(await post('', {}), 400, 'INVALID_REQUEST');
-    expectError(await post('hello', { headers: { 'content-type': 'text/plain' } }), 400, 'INVALID_REQUEST');
+    expectError(
+      await post('hello', { headers: { 'content-type': 'text/plain' } }),
+      400,
+      'INVALID_REQUEST',
+    );
   });
 
   test('none of the refused requests left a job, a charge or an object', async () => {

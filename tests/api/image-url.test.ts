@@ -16,10 +16,15 @@ const files = new Map<string, { type: string; body: Buffer }>();
 
 beforeAll(async () => {
   files.set('/car.jpg', { type: 'image/jpeg', body: await readFile(fixturePath('car-1.jpg')) });
-  files.set('/plants.png', { type: 'image/png', body: await readFile(fixturePath('plants-1.jpg')) });
+  files.set('/plants.png', {
+    type: 'image/png',
+    body: await readFile(fixturePath('plants-1.jpg')),
+  });
   files.set('/car.webp', {
     type: 'image/webp',
-    body: await sharp(await readFile(fixturePath('car-1.jpg'))).webp().toBuffer(),
+    body: await sharp(await readFile(fixturePath('car-1.jpg')))
+      .webp()
+      .toBuffer(),
   });
 
   server = http.createServer((req, res) => {
@@ -66,7 +71,11 @@ test.each([
 test.each([
   ['a WebP image', '/car.webp', /JPEG or PNG/],
   ['a missing file', '/missing.jpg', /404/],
-  ['a redirect to the cloud metadata address', '/to-metadata', /169.254.169.254 is not on the public/],
+  [
+    'a redirect to the cloud metadata address',
+    '/to-metadata',
+    /169.254.169.254 is not on the public/,
+  ],
 ])('%s fails the job with a reason and refunds it', async (_name, path, reason) => {
   const account = await stack.createAccount('lite');
   const response = await submit(account.apiKey, `${origin}${path}`);

@@ -79,7 +79,9 @@ test('an undecodable image fails its job with a clear error and a refund', async
     ['debit', -1],
     ['refund', 1],
   ]);
-  expect(await stack.db.job.count({ where: { id: String(accepted.body.id), attempts: 1 } })).toBe(1);
+  expect(await stack.db.job.count({ where: { id: String(accepted.body.id), attempts: 1 } })).toBe(
+    1,
+  );
 });
 
 test('the worker keeps working after a bad image', async () => {

@@ -44,7 +44,10 @@ test('result_url is a gateway link that downloads the PNG', async () => {
 
   const tampered = new URL(link);
   const signature = tampered.searchParams.get('signature')!;
-  tampered.searchParams.set('signature', `${signature[0] === 'a' ? 'b' : 'a'}${signature.slice(1)}`);
+  tampered.searchParams.set(
+    'signature',
+    `${signature[0] === 'a' ? 'b' : 'a'}${signature.slice(1)}`,
+  );
   const refused = await callApi(tampered.toString());
   expect(refused.status).toBe(403);
   expect(refused.body).toMatchObject({ error: { code: 'FORBIDDEN' } });
@@ -54,7 +57,11 @@ test('result_url is a gateway link that downloads the PNG', async () => {
 });
 
 test('an expired link is refused', async () => {
-  const storage = createLocalStorage({ root: folder, publicBaseUrl: baseUrl, signingSecret: secret });
+  const storage = createLocalStorage({
+    root: folder,
+    publicBaseUrl: baseUrl,
+    signingSecret: secret,
+  });
   await storage.put('results/expiring.png', Buffer.from('png'), 'image/png');
   const link = await storage.signedUrl('results/expiring.png', 1);
 

@@ -40,7 +40,7 @@ async function gatewayConnections(): Promise<number> {
   return clients.split('\n').filter((line) => /name=poofbg-gateway/.test(line)).length;
 }
 
-test('hundreds of waiting requests share the gateway\'s connections and all get answers', async () => {
+test("hundreds of waiting requests share the gateway's connections; all are answered", async () => {
   const account = await stack.createAccount('enterprise');
   const jpeg = await readFile(fixturePath('car-1.jpg'));
   const before = await gatewayConnections();

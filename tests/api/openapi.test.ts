@@ -32,14 +32,26 @@ test('the document describes every endpoint and error code of the contract', asy
   );
   const codes = JSON.stringify(body.components.schemas.Error);
   for (const code of [
-    'UNAUTHORIZED', 'INSUFFICIENT_CREDITS', 'FORBIDDEN', 'NOT_FOUND',
-    'RATE_LIMITED', 'INVALID_REQUEST', 'INVALID_IMAGE_TYPE', 'FILE_TOO_LARGE',
+    'UNAUTHORIZED',
+    'INSUFFICIENT_CREDITS',
+    'FORBIDDEN',
+    'NOT_FOUND',
+    'RATE_LIMITED',
+    'INVALID_REQUEST',
+    'INVALID_IMAGE_TYPE',
+    'FILE_TOO_LARGE',
   ]) {
     expect(codes).toContain(code);
   }
   expect(Object.keys(body.components.schemas.Job!.properties!).sort()).toEqual([
-    'completed_at', 'created_at', 'credits_remaining', 'credits_used', 'error', 'id',
-    'result_url', 'status',
+    'completed_at',
+    'created_at',
+    'credits_remaining',
+    'credits_used',
+    'error',
+    'id',
+    'result_url',
+    'status',
   ]);
 });
 

@@ -44,7 +44,12 @@ test('a Free account gets 10 requests a minute, then 429 with Retry-After', asyn
 });
 
 test('each plan has its own limit, and accounts do not share a window', async () => {
-  for (const [plan, limit] of [['payg', '30'], ['lite', '60'], ['pro', '120'], ['enterprise', '300']] as const) {
+  for (const [plan, limit] of [
+    ['payg', '30'],
+    ['lite', '60'],
+    ['pro', '120'],
+    ['enterprise', '300'],
+  ] as const) {
     const account = await stack.createAccount(plan);
     const response = await callApi(`${stack.url}/v1/account`, { apiKey: account.apiKey });
     expect(response.headers.get('x-ratelimit-limit')).toBe(limit);

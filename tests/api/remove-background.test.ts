@@ -1,4 +1,10 @@
-import { fixturePhotos, removeBackground, callApi, startStack, type TestStack } from '@poofbg/testing';
+import {
+  fixturePhotos,
+  removeBackground,
+  callApi,
+  startStack,
+  type TestStack,
+} from '@poofbg/testing';
 import sharp from 'sharp';
 
 import { alphaSeparation } from '../support/alpha';
@@ -14,37 +20,40 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 describe('POST /v1/remove-background with a file', () => {
-  test.each(fixturePhotos)('%s completes with a transparent PNG of the original size', async (photo) => {
-    const { readFile } = await import('node:fs/promises');
-    const { fixturePath } = await import('@poofbg/testing');
-    const original = await sharp(await readFile(fixturePath(photo))).metadata();
+  test.each(fixturePhotos)(
+    '%s completes with a transparent PNG of the original size',
+    async (photo) => {
+      const { readFile } = await import('node:fs/promises');
+      const { fixturePath } = await import('@poofbg/testing');
+      const original = await sharp(await readFile(fixturePath(photo))).metadata();
 
-    const response = await removeBackground(stack.url, account.apiKey, photo);
+      const response = await removeBackground(stack.url, account.apiKey, photo);
 
-    expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({
-      status: 'completed',
-      error: null,
-      credits_used: 1,
-    });
-    expect(String(response.body.id)).toMatch(/^job_[0-9A-Za-z]{24}$/);
-    expect(Date.parse(String(response.body.completed_at))).toBeGreaterThanOrEqual(
-      Date.parse(String(response.body.created_at)),
-    );
+      expect(response.status).toBe(200);
+      expect(response.body).toMatchObject({
+        status: 'completed',
+        error: null,
+        credits_used: 1,
+      });
+      expect(String(response.body.id)).toMatch(/^job_[0-9A-Za-z]{24}$/);
+      expect(Date.parse(String(response.body.completed_at))).toBeGreaterThanOrEqual(
+        Date.parse(String(response.body.created_at)),
+      );
 
-    const download = await fetch(String(response.body.result_url));
-    expect(download.status).toBe(200);
-    const png = Buffer.from(await download.arrayBuffer());
-    const meta = await sharp(png).metadata();
-    expect(meta.format).toBe('png');
-    expect(meta.channels).toBe(4);
-    expect([meta.width, meta.height]).toEqual([original.width, original.height]);
+      const download = await fetch(String(response.body.result_url));
+      expect(download.status).toBe(200);
+      const png = Buffer.from(await download.arrayBuffer());
+      const meta = await sharp(png).metadata();
+      expect(meta.format).toBe('png');
+      expect(meta.channels).toBe(4);
+      expect([meta.width, meta.height]).toEqual([original.width, original.height]);
 
-    const separation = await alphaSeparation(png);
-    // plants-1 is a small subject on a wide background: about 4% of its pixels are opaque.
-    expect(separation.opaqueShare).toBeGreaterThan(0.02);
-    expect(separation.transparentShare).toBeGreaterThan(0.2);
-  });
+      const separation = await alphaSeparation(png);
+      // plants-1 is a small subject on a wide background: about 4% of its pixels are opaque.
+      expect(separation.opaqueShare).toBeGreaterThan(0.02);
+      expect(separation.transparentShare).toBeGreaterThan(0.2);
+    },
+  );
 
   test('result_url is signed for the public S3 address and expires in an hour', async () => {
     const response = await removeBackground(stack.url, account.apiKey, 'car-1.jpg');
@@ -83,12 +92,16 @@ describe('POST /v1/remove-background with a file', () => {
 });
 
 describe('GET /v1/jobs', () => {
-  test('lists newest first with the spec\'s defaults and paging', async () => {
+  test("lists newest first with the spec's defaults and paging", async () => {
     const other = await stack.createAccount('pro');
     const ids: string[] = [];
     for (let i = 0; i < 3; i += 1) {
       await stack.db.job.create({
-        data: { id: `job_list${i}`, accountId: other.accountId, createdAt: new Date(Date.UTC(2026, 0, i + 1)) },
+        data: {
+          id: `job_list${i}`,
+          accountId: other.accountId,
+          createdAt: new Date(Date.UTC(2026, 0, i + 1)),
+        },
       });
       ids.unshift(`job_list${i}`);
     }
@@ -101,9 +114,12 @@ describe('GET /v1/jobs', () => {
     expect(all.body.limit).toBe(20);
     expect(all.body.offset).toBe(0);
     expect(all.body.data.map((job) => job.id)).toEqual(ids);
-    expect(Object.keys(all.body.data[0]!).sort()).toEqual(
-      ['completed_at', 'created_at', 'id', 'status'],
-    );
+    expect(Object.keys(all.body.data[0]!).sort()).toEqual([
+      'completed_at',
+      'created_at',
+      'id',
+      'status',
+    ]);
 
     const page = await callApi<{ data: Array<{ id: string }> }>(
       `${stack.url}/v1/jobs?limit=1&offset=1`,

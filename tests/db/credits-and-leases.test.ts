@@ -115,7 +115,9 @@ describe('credits', () => {
     const jobs = await Promise.all(Array.from({ length: 3 }, () => accept(account.id)));
 
     expect(jobs.map((j) => j.creditsRemaining)).toEqual([null, null, null]);
-    expect(await db.creditLedgerEntry.count({ where: { accountId: account.id, reason: 'debit' } })).toBe(3);
+    expect(
+      await db.creditLedgerEntry.count({ where: { accountId: account.id, reason: 'debit' } }),
+    ).toBe(3);
     expect(await auditBalance(db, account.id)).toEqual({ balance: 0, ledgerSum: 0 });
   });
 });

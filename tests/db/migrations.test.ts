@@ -30,7 +30,15 @@ function schemaSql(): string {
   const prisma = path.join(repoRoot, 'node_modules', 'prisma', 'build', 'index.js');
   return execFileSync(
     process.execPath,
-    [prisma, 'migrate', 'diff', '--from-empty', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+    [
+      prisma,
+      'migrate',
+      'diff',
+      '--from-empty',
+      '--to-schema-datamodel',
+      'prisma/schema.prisma',
+      '--script',
+    ],
     { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, DATABASE_URL: baseDatabaseUrl } },
   );
 }
@@ -60,9 +68,13 @@ async function catalog(db: TestDatabase) {
     [db.schema],
   );
 
-  const unqualify = (sql: string) => sql.split(`"${db.schema}".`).join('').split(`${db.schema}.`).join('');
+  const unqualify = (sql: string) =>
+    sql.split(`"${db.schema}".`).join('').split(`${db.schema}.`).join('');
   return {
-    columns: columns.map((c) => ({ ...c, column_default: unqualify(String((c as { column_default: unknown }).column_default)) })),
+    columns: columns.map((c) => ({
+      ...c,
+      column_default: unqualify(String((c as { column_default: unknown }).column_default)),
+    })),
     indexes: indexes.map((i) => ({ name: i.indexname, definition: unqualify(i.indexdef) })),
     constraints,
     enums,

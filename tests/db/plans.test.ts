@@ -51,7 +51,7 @@ describe('plans', () => {
     expect(await auditBalance(db, account.id)).toEqual({ balance: credits, ledgerSum: credits });
   });
 
-  test('a due quota refills to the quota, keeps bought credits, and moves the renewal on', async () => {
+  test('a due quota refills, keeps bought credits, and moves the renewal on', async () => {
     const spent = await createAccount(db, { name: 'spent', plan: 'lite' });
     const rich = await createAccount(db, { name: 'rich', plan: 'lite' });
     await grantCredits(db, { accountId: rich.id, credits: 50 });
@@ -61,7 +61,13 @@ describe('plans', () => {
     }
     await db.account.update({ where: { id: spent.id }, data: { creditBalance: 7 } });
     await db.creditLedgerEntry.create({
-      data: { accountId: spent.id, reason: 'grant', delta: -93, balanceAfter: 7, note: 'test spend' },
+      data: {
+        accountId: spent.id,
+        reason: 'grant',
+        delta: -93,
+        balanceAfter: 7,
+        note: 'test spend',
+      },
     });
 
     const refilled = await findAccount(db, spent.id);
@@ -77,7 +83,9 @@ describe('plans', () => {
     expect(resets.map((r) => r.delta)).toEqual([93]);
 
     expect((await findAccount(db, spent.id))?.creditBalance).toBe(100);
-    expect(await db.creditLedgerEntry.count({ where: { accountId: spent.id, reason: 'monthly_reset' } })).toBe(1);
+    expect(
+      await db.creditLedgerEntry.count({ where: { accountId: spent.id, reason: 'monthly_reset' } }),
+    ).toBe(1);
   });
 
   test('moving to Pro fills its quota; moving to Pay-as-you-go keeps the balance', async () => {

@@ -25,8 +25,13 @@ const finalStages = [
   { file: dockerfiles.worker, stage: 'cuda' },
 ];
 
-function readJson(relative: string): Record<string, any> {
-  return JSON.parse(readFileSync(path.join(repoRoot, relative), 'utf8')) as Record<string, any>;
+interface PackageJson {
+  packageManager?: string;
+  dependencies?: Record<string, string>;
+}
+
+function readJson(relative: string): PackageJson {
+  return JSON.parse(readFileSync(path.join(repoRoot, relative), 'utf8')) as PackageJson;
 }
 
 describe('the Dockerfiles', () => {
@@ -95,7 +100,7 @@ describe('the Dockerfiles', () => {
         paths: [path.join(repoRoot, 'packages', 'segmentation')],
       }),
     );
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+     
     const metadata = require(path.join(ortDir, 'script', 'install-metadata.js')) as {
       requirements: Record<string, string[]>;
     };

@@ -54,10 +54,12 @@ describe.each(overlays)('the %s overlay', (overlay) => {
     });
 
     it('accepts a 10 MiB upload with its multipart framing', () => {
-      expect(sizeInMiB(annotations['nginx.ingress.kubernetes.io/proxy-body-size'] ?? '1m'))
-        .toBeGreaterThanOrEqual(11);
-      expect(sizeInMiB(annotations['nginx.org/client-max-body-size'] ?? '1m'))
-        .toBeGreaterThanOrEqual(11);
+      expect(
+        sizeInMiB(annotations['nginx.ingress.kubernetes.io/proxy-body-size'] ?? '1m'),
+      ).toBeGreaterThanOrEqual(11);
+      expect(
+        sizeInMiB(annotations['nginx.org/client-max-body-size'] ?? '1m'),
+      ).toBeGreaterThanOrEqual(11);
     });
 
     it('keeps the connection open well past the gateway result wait', () => {
@@ -67,8 +69,9 @@ describe.each(overlays)('the %s overlay', (overlay) => {
         'nginx.org/proxy-read-timeout',
         'nginx.org/proxy-send-timeout',
       ]) {
-        expect({ key, seconds: seconds(annotations[key] ?? '0') >= 2 * resultWaitSeconds })
-          .toEqual({ key, seconds: true });
+        expect({ key, seconds: seconds(annotations[key] ?? '0') >= 2 * resultWaitSeconds }).toEqual(
+          { key, seconds: true },
+        );
       }
     });
 

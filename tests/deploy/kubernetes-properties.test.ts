@@ -118,8 +118,10 @@ describe.each(overlays)('the %s overlay', (overlay) => {
 
   it('has a disruption budget for the gateway and the workers', () => {
     const selected = ofKind(objects, 'PodDisruptionBudget').map(
-      (pdb) => (pdb.spec as { selector: { matchLabels: Record<string, string> } }).selector
-        .matchLabels['app.kubernetes.io/name'],
+      (pdb) =>
+        (pdb.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels[
+          'app.kubernetes.io/name'
+        ],
     );
     expect(selected).toEqual(expect.arrayContaining(['poofbg-gateway', 'poofbg-worker']));
   });
@@ -150,7 +152,9 @@ describe('GPU placement', () => {
   it('asks for no GPU anywhere else', () => {
     for (const target of ['base', 'overlays/cpu']) {
       const objects = render(target);
-      const gpuPods = workloads(objects).filter((w) => mentionsGpu(w.pod)).map((w) => w.name);
+      const gpuPods = workloads(objects)
+        .filter((w) => mentionsGpu(w.pod))
+        .map((w) => w.name);
       expect({ target, gpuPods }).toEqual({ target, gpuPods: [] });
     }
   });

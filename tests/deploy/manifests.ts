@@ -95,7 +95,9 @@ export function render(dir: string): K8sObject[] {
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`kubectl kustomize k8s/${dir} failed (is kubectl installed?): ${reason}`);
+    throw new Error(`kubectl kustomize k8s/${dir} failed (is kubectl installed?): ${reason}`, {
+      cause: error,
+    });
   }
   return parseAllDocuments(output)
     .map((doc) => doc.toJS() as K8sObject | null)
@@ -115,8 +117,7 @@ export function ofKind(objects: K8sObject[], kind: string): K8sObject[] {
 export function workloads(objects: K8sObject[]): Workload[] {
   return objects.flatMap((object) => {
     if (!['Deployment', 'StatefulSet', 'Job'].includes(object.kind)) return [];
-    const template = (object.spec as { template: { metadata?: Metadata; spec: PodSpec } })
-      .template;
+    const template = (object.spec as { template: { metadata?: Metadata; spec: PodSpec } }).template;
     const labels = template.metadata?.labels ?? {};
     return [{ kind: object.kind, name: object.metadata.name, labels, pod: template.spec, object }];
   });

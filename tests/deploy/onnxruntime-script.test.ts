@@ -67,7 +67,11 @@ describe('infra/onnxruntime.sh', () => {
           paths: [path.join(repoRoot, 'packages', 'segmentation')],
         }),
       ),
-      'bin', 'napi-v6', 'linux', arch, 'onnxruntime_binding.node',
+      'bin',
+      'napi-v6',
+      'linux',
+      arch,
+      'onnxruntime_binding.node',
     );
     const provider = path.join(app.bin(`linux/${arch}`), 'libonnxruntime_providers_cuda.so');
     copyFileSync(realBinding, provider);

@@ -82,8 +82,9 @@ describe.each(overlays)('worker autoscaling in the %s overlay', (overlay) => {
       const service = find(objects, 'Service', serviceName ?? '');
       const selector = (service.spec as { selector: Record<string, string> }).selector;
       expect(selector['app.kubernetes.io/name']).toBe('poofbg-gateway');
-      const port = (service.spec as { ports: { port: number; targetPort: string }[] }).ports
-        .find((p) => p.port === Number(url.port));
+      const port = (service.spec as { ports: { port: number; targetPort: string }[] }).ports.find(
+        (p) => p.port === Number(url.port),
+      );
       expect(portNumber(gateway, port?.targetPort ?? -1)).toBe(Number(gatewayEnv.INTERNAL_PORT));
     }
 

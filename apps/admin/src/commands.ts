@@ -23,7 +23,7 @@ export interface Command {
 
 export const commands: Record<string, Command> = {
   'create-account': {
-    summary: 'Create an account with its plan\'s starting credits',
+    summary: "Create an account with its plan's starting credits",
     options: ['--name NAME', `--plan ${planIds.join('|')} (default free)`],
     async run(db, args) {
       const plan = args.plan ?? 'free';

@@ -47,7 +47,9 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     const known = error instanceof UsageError || error instanceof ConfigError;
     const typeError = (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`poofbg-admin: ${known || typeError ? (error as Error).message : String(error)}\n`);
+    process.stderr.write(
+      `poofbg-admin: ${known || typeError ? (error as Error).message : String(error)}\n`,
+    );
     process.exit(2);
   },
 );

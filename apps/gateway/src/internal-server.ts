@@ -16,7 +16,9 @@ export function createInternalServer(runtime: GatewayRuntime): Express {
       res.json(await queueDepth(runtime.queue));
     } catch (err) {
       runtime.logger.warn({ err }, 'queue depth unavailable');
-      res.status(503).json({ error: { message: 'Queue unavailable', code: 'SERVICE_UNAVAILABLE' } });
+      res
+        .status(503)
+        .json({ error: { message: 'Queue unavailable', code: 'SERVICE_UNAVAILABLE' } });
     }
   });
 

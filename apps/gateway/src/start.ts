@@ -82,7 +82,10 @@ export async function startGateway(config: GatewayConfig): Promise<RunningGatewa
       : undefined;
 
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  logger.info({ url, publicBaseUrl: config.publicBaseUrl, storage: config.storage.driver }, 'gateway listening');
+  logger.info(
+    { url, publicBaseUrl: config.publicBaseUrl, storage: config.storage.driver },
+    'gateway listening',
+  );
 
   return {
     runtime,

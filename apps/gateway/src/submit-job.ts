@@ -18,8 +18,7 @@ import type { GatewayRuntime } from './runtime';
 
 /** What the client asked to process: uploaded bytes or a URL for the worker to fetch. */
 export type JobInput =
-  | { kind: 'upload'; bytes: Buffer; contentType: string }
-  | { kind: 'url'; url: string };
+  { kind: 'upload'; bytes: Buffer; contentType: string } | { kind: 'url'; url: string };
 
 /**
  * Accepts a removal: takes the credit and records the job, stores the upload, and queues
@@ -69,7 +68,9 @@ export async function submitJob(
 /** What an idempotency key vouches for: the same kind of input with the same content. */
 function hashInput(input: JobInput): string {
   const hash = createHash('sha256').update(input.kind).update('\n');
-  return (input.kind === 'upload' ? hash.update(input.bytes) : hash.update(input.url)).digest('hex');
+  return (input.kind === 'upload' ? hash.update(input.bytes) : hash.update(input.url)).digest(
+    'hex',
+  );
 }
 
 async function accept(

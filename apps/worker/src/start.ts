@@ -1,4 +1,3 @@
-
 import { createLogger } from '@poofbg/config';
 import { createDatabase, purgeIdempotencyKeys } from '@poofbg/db';
 import {

@@ -13,10 +13,7 @@ export class ConfigError extends Error {
  * typed result. Every bad or missing variable is named in the error, so an operator can fix
  * them all in one go.
  */
-export function parseEnv<S extends z.ZodObject>(
-  schema: S,
-  env: NodeJS.ProcessEnv,
-): z.infer<S> {
+export function parseEnv<S extends z.ZodObject>(schema: S, env: NodeJS.ProcessEnv): z.infer<S> {
   const present = Object.fromEntries(
     Object.keys(schema.shape).map((key) => [key, blankToUndefined(env[key])]),
   );
@@ -26,7 +23,9 @@ export function parseEnv<S extends z.ZodObject>(
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const value = present[String(issue.path[0])];
-    return value === undefined ? `${name} is required: ${issue.message}` : `${name}: ${issue.message}`;
+    return value === undefined
+      ? `${name} is required: ${issue.message}`
+      : `${name}: ${issue.message}`;
   });
   throw new ConfigError(problems);
 }
@@ -51,7 +50,12 @@ export function boolVar() {
 export function listVar<T extends z.ZodType<unknown, string>>(item: T) {
   return z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
     .pipe(z.array(item).min(1));
 }
 

@@ -11,7 +11,10 @@ export const commonEnv = {
   DATABASE_URL: z.string().url(),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key PoofBG writes (queue and pub/sub channel). */
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]+$/).default('poofbg'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]+$/)
+    .default('poofbg'),
   LOG_LEVEL: logLevelVar().default('info'),
 };
 

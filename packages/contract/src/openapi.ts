@@ -31,7 +31,8 @@ function json(schema: z.ZodType, description: string, limited = true): ZodOpenAp
 /** The error responses an operation can give, grouped by status as OpenAPI wants them. */
 function errors(codes: ErrorCode[], limited = true): Record<string, ZodOpenApiResponseObject> {
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of codes) byStatus.set(errorStatus[code], [...(byStatus.get(errorStatus[code]) ?? []), code]);
+  for (const code of codes)
+    byStatus.set(errorStatus[code], [...(byStatus.get(errorStatus[code]) ?? []), code]);
 
   return Object.fromEntries(
     [...byStatus].map(([status, group]) => [
@@ -44,7 +45,12 @@ function errors(codes: ErrorCode[], limited = true): Record<string, ZodOpenApiRe
   );
 }
 
-const authErrors: ErrorCode[] = ['UNAUTHORIZED', 'RATE_LIMITED', 'SERVICE_UNAVAILABLE', 'INTERNAL_ERROR'];
+const authErrors: ErrorCode[] = [
+  'UNAUTHORIZED',
+  'RATE_LIMITED',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+];
 
 /** The whole public API, generated from the same zod schemas that validate requests. */
 export function createOpenApiDocument(serverUrl = '/'): oas32.OpenAPIObject {
@@ -67,7 +73,9 @@ export function createOpenApiDocument(serverUrl = '/'): oas32.OpenAPIObject {
       '/v1/remove-background': {
         post: {
           summary: 'Remove the background of an uploaded image or an image URL',
-          requestParams: { header: z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() }) },
+          requestParams: {
+            header: z.object({ 'Idempotency-Key': idempotencyKeySchema.optional() }),
+          },
           requestBody: {
             required: true,
             content: {
@@ -78,7 +86,13 @@ export function createOpenApiDocument(serverUrl = '/'): oas32.OpenAPIObject {
           responses: {
             '200': json(jobResponseSchema, 'The job finished (completed or failed) within 30 s'),
             '202': json(jobResponseSchema, 'Still pending or processing; poll GET /v1/jobs/{id}'),
-            ...errors([...authErrors, 'INVALID_REQUEST', 'INVALID_IMAGE_TYPE', 'FILE_TOO_LARGE', 'INSUFFICIENT_CREDITS']),
+            ...errors([
+              ...authErrors,
+              'INVALID_REQUEST',
+              'INVALID_IMAGE_TYPE',
+              'FILE_TOO_LARGE',
+              'INSUFFICIENT_CREDITS',
+            ]),
           },
         },
       },

@@ -104,10 +104,7 @@ export async function changePlan(
 }
 
 /** The oldest account with this name, if any. Names are labels, not unique. */
-export async function findAccountByName(
-  db: Database,
-  name: string,
-): Promise<AccountRecord | null> {
+export async function findAccountByName(db: Database, name: string): Promise<AccountRecord | null> {
   return db.account.findFirst({ where: { name }, orderBy: { createdAt: 'asc' } });
 }
 

@@ -57,7 +57,13 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 }
 
 /** Socket errors, and PostgreSQL's "admin shutdown" and "cannot connect now". */
-const connectionFailureCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P03']);
+const connectionFailureCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  '57P01',
+  '57P03',
+]);
 
 function isConnectionFailure(error: unknown): boolean {
   const { code, kind, message } = (error ?? {}) as {

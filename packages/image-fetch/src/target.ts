@@ -15,11 +15,7 @@ export interface FetchTarget {
  * must be a public address. Host names are checked later, when they resolve. A relative
  * `rawUrl` (a redirect's Location) is resolved against `base`.
  */
-export function checkTarget(
-  rawUrl: string | URL,
-  allowLoopback: boolean,
-  base?: URL,
-): FetchTarget {
+export function checkTarget(rawUrl: string | URL, allowLoopback: boolean, base?: URL): FetchTarget {
   const url = parseUrl(rawUrl, base);
 
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {

@@ -4,8 +4,7 @@ import type { ObjectStorage } from './types';
 
 /** Which storage to use, as the apps' configuration describes it. */
 export type StorageConfig =
-  | ({ driver: 's3' } & S3StorageOptions)
-  | ({ driver: 'local' } & LocalStorageOptions);
+  ({ driver: 's3' } & S3StorageOptions) | ({ driver: 'local' } & LocalStorageOptions);
 
 /** A configured storage and the start-up step that prepares it. */
 export interface StorageSetup {

@@ -22,7 +22,8 @@ redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
 local count = redis.call('ZCARD', key)
 
 if count + cost > limit then
-  local blocking = redis.call('ZRANGE', key, count + cost - limit - 1, count + cost - limit - 1, 'WITHSCORES')
+  local freeing = count + cost - limit - 1
+  local blocking = redis.call('ZRANGE', key, freeing, freeing, 'WITHSCORES')
   local wait = window
   if blocking[2] then wait = tonumber(blocking[2]) + window - now end
   return {count + cost, math.max(wait, 1)}

@@ -7,8 +7,7 @@ export const localLinkPrefix = '/v1/files/';
 
 /** The outcome of checking a local-storage link. */
 export type LocalLinkVerdict =
-  | { ok: true }
-  | { ok: false; reason: 'expired' | 'bad_signature' | 'malformed' };
+  { ok: true } | { ok: false; reason: 'expired' | 'bad_signature' | 'malformed' };
 
 /** What `verifyLocalLink` checks: the parts of a link as the gateway received them. */
 export interface LocalLinkCheck {
