@@ -17,7 +17,8 @@ const soak = process.env.POOFBG_SOAK ?? '1';
 // The pnpm shim, not jest's own file: the shim sets NODE_PATH so tests find workspace packages.
 const jest = spawnSync(
   path.join(root, 'node_modules', '.bin', 'jest'),
-  ['--runInBand', 'tests/faults'],
+  // --forceExit: a scenario that failed half-way must not keep the table from being printed.
+  ['--runInBand', '--forceExit', 'tests/faults'],
   {
     cwd: root,
     stdio: 'inherit',

@@ -97,25 +97,40 @@ export class FaultScenario {
     return this.invariants.violations;
   }
 
-  /** Saves the report (when the runner asked for one) and stops the stack. */
+  /**
+   * Saves the report (when the runner asked for one) and stops the stack, also when the
+   * scenario failed half-way: then the checker runs now, and an error it meets is reported
+   * as a violation rather than leaving the processes running.
+   */
   async finish(): Promise<void> {
     if (!this.stack) return;
-    const memory = this.memory.readings();
-    const invariants =
-      this.invariants ?? (await this.checkInvariants(0).then(() => this.invariants!));
-    saveReport({
-      scenario: this.name,
-      requests: this.traffic.records.length,
-      jobs: invariants.jobs,
-      completed: invariants.completed,
-      failed: invariants.failed,
-      violations: invariants.violations,
-      memory,
-      durationS: Math.round((Date.now() - this.started) / 1000),
-      ...(this.load ? { load: this.load } : {}),
-    });
-    await this.stack.stop();
-    if (this.modelDir) await rm(this.modelDir, { recursive: true, force: true });
+    try {
+      const memory = this.memory.readings();
+      const invariants = this.invariants ?? (await this.checkLate());
+      saveReport({
+        scenario: this.name,
+        requests: this.traffic.records.length,
+        jobs: invariants.jobs,
+        completed: invariants.completed,
+        failed: invariants.failed,
+        violations: invariants.violations,
+        memory,
+        durationS: Math.round((Date.now() - this.started) / 1000),
+        ...(this.load ? { load: this.load } : {}),
+      });
+    } finally {
+      await this.stack.stop();
+      if (this.modelDir) await rm(this.modelDir, { recursive: true, force: true });
+    }
+  }
+
+  private async checkLate(): Promise<InvariantReport> {
+    try {
+      return await checkInvariants(this.stack, this.traffic, 0);
+    } catch (error) {
+      const violations = [`invariant check failed: ${String(error)}`];
+      return { violations, jobs: 0, completed: 0, failed: 0 };
+    }
   }
 }
 
