@@ -14,6 +14,7 @@ import {
 } from '@poofbg/db';
 import { enqueueRemoval, type RemovalPayload } from '@poofbg/queue';
 
+import { resumeIfUnqueued } from './resume-job';
 import type { GatewayRuntime } from './runtime';
 
 /** What the client asked to process: uploaded bytes or a URL for the worker to fetch. */
@@ -45,22 +46,20 @@ export async function submitJob(
     idempotency,
   });
   const log = request.log.child({ jobId: job.id });
+  const steps = {
+    store: () => storeUpload(runtime, job, input),
+    enqueue: () => enqueueRemoval(runtime.queue, payloadFor(job, input)),
+  };
   if (replayed) {
     log.info('idempotent retry; returning the earlier job');
+    await resumeIfUnqueued(runtime, job, log, steps);
     return job;
   }
   log.debug({ source: input.kind }, 'job accepted');
 
   const undo = { runtime, job, idempotency, log };
-  await undoOnFailure(undo, 'Could not store the uploaded image', async () => {
-    if (input.kind === 'upload') {
-      await runtime.storage.put(inputKey!, input.bytes, input.contentType);
-    }
-  });
-
-  await undoOnFailure(undo, 'Could not queue the job', async () => {
-    await enqueueRemoval(runtime.queue, payloadFor(job, input));
-  });
+  await undoOnFailure(undo, 'Could not store the uploaded image', steps.store);
+  await undoOnFailure(undo, 'Could not queue the job', steps.enqueue);
   log.info({ source: input.kind }, 'job queued');
   return job;
 }
@@ -102,6 +101,12 @@ async function accept(
       );
     }
     throw error;
+  }
+}
+
+async function storeUpload(runtime: GatewayRuntime, job: JobRow, input: JobInput) {
+  if (input.kind === 'upload') {
+    await runtime.storage.put(job.inputKey!, input.bytes, input.contentType);
   }
 }
 
