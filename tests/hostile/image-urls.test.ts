@@ -323,9 +323,12 @@ async function streamFiftyMegabytes(
     const flowing = response.write(chunk);
     sent += chunk.length;
     if (!flowing) {
-      await new Promise((resolve) => {
-        response.once('drain', resolve);
-        response.once('close', resolve);
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          response.off('drain', done).off('close', done);
+          resolve();
+        };
+        response.once('drain', done).once('close', done);
       });
     }
   }
