@@ -80,8 +80,10 @@ function widenOrKeep(bytes: Uint8Array): Uint8Array {
  * - full graph optimisation is ~20% faster than 'extended' (it adds the CPU's blocked-layout
  *   convolutions), and the memory arena with its reuse pattern ~25% faster than allocating
  *   per run: onnxruntime's defaults, spelled out so a change upstream does not pass unseen;
- * - without spin-waiting, idle intra-op threads sleep instead of burning a core: runs got
- *   ~8% faster, and the cores go to decoding and encoding the images beside the model.
+ * - without spin-waiting, idle intra-op threads sleep instead of burning a core. With other
+ *   work on the machine runs got faster (CPU per run -4%); on an idle machine they can be
+ *   ~5% slower. Kept off: a worker's spare cycles go to decoding and encoding the images
+ *   beside the model, and spinning threads burn a container's CPU quota.
  */
 function sessionOptions(
   provider: ExecutionProvider,
