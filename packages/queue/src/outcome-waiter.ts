@@ -34,6 +34,7 @@ export class OutcomeWaiter {
   private readonly waiting = new Map<string, Set<Resolve>>();
   private timer: NodeJS.Timeout | undefined;
   private rechecking = false;
+  private stopped = false;
   private readonly channel: string;
 
   constructor(private readonly options: OutcomeWaiterOptions) {
@@ -79,14 +80,19 @@ export class OutcomeWaiter {
       const onAbort = () => done(null);
       const timeout = setTimeout(() => done(null), timeoutMs);
 
-      if (signal?.aborted) return done(null);
+      if (signal?.aborted || this.stopped) return done(null);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.add(jobId, done);
       void this.recheckJobs([jobId]);
     });
   }
 
+  /**
+   * Releases every waiting request with null, and any that starts waiting from now on:
+   * a request still being accepted when the gateway stops must not wait out its window.
+   */
   async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     for (const [, set] of this.waiting) for (const resolve of [...set]) resolve(null);
     await this.options.subscriber.unsubscribe(this.channel).catch(() => undefined);
