@@ -19,7 +19,8 @@ export function createDatabase(databaseUrl: string, options: { poolSize?: number
     {
       connectionString: url.toString(),
       max: options.poolSize ?? 10,
-      connectionTimeoutMillis: 5_000,
+      // Also how long a query may wait for a free pooled connection under a burst.
+      connectionTimeoutMillis: 10_000,
       // A query that hangs (a lost connection, a locked row) must not hold a request forever.
       query_timeout: 15_000,
     },
@@ -73,5 +74,11 @@ function isConnectionFailure(error: unknown): boolean {
   };
   if (kind === 'DatabaseNotReachable' || kind === 'SocketTimeout') return true;
   if (typeof code === 'string' && connectionFailureCodes.has(code)) return true;
-  return typeof message === 'string' && /Connection terminated|connection timeout/i.test(message);
+  // pg's own words for a lost connection and for a pool with no connection free in time.
+  return (
+    typeof message === 'string' &&
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(
+      message,
+    )
+  );
 }

@@ -131,14 +131,15 @@ async function debit(
     return { taken: 0, balanceAfter: account.creditBalance, unlimited: true };
   }
 
-  const updated = await tx.account.updateMany({
-    where: { id: accountId, creditBalance: { gte: creditsPerRemoval } },
-    data: { creditBalance: { decrement: creditsPerRemoval } },
-  });
-  if (updated.count === 0) throw new InsufficientCreditsError();
+  // One statement checks, decrements and reports the balance, holding the row lock for
+  // as short a time as possible.
+  const [after] = await tx.$queryRaw<Array<{ credit_balance: number }>>`
+    UPDATE accounts SET credit_balance = credit_balance - ${creditsPerRemoval}
+     WHERE id = ${accountId} AND credit_balance >= ${creditsPerRemoval}
+    RETURNING credit_balance`;
+  if (!after) throw new InsufficientCreditsError();
 
-  const after = await tx.account.findUniqueOrThrow({ where: { id: accountId } });
-  return { taken: creditsPerRemoval, balanceAfter: after.creditBalance, unlimited: false };
+  return { taken: creditsPerRemoval, balanceAfter: after.credit_balance, unlimited: false };
 }
 
 export async function findJob(db: Database, id: string): Promise<JobRow | null> {

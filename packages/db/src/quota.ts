@@ -42,6 +42,11 @@ export async function renewQuotaIfDue(
   accountId: string,
   now = new Date(),
 ): Promise<void> {
+  // Most calls find nothing due; only those take the row lock, so the charges of one
+  // account are not serialised behind a lock they do not need.
+  const current = await tx.account.findUnique({ where: { id: accountId } });
+  if (!current?.quotaRenewsAt || current.quotaRenewsAt > now) return;
+
   const [account] = await tx.$queryRaw<LockedAccount[]>`
     SELECT plan::text AS plan, credit_balance, quota_renews_at, quota_anchor_at
       FROM accounts WHERE id = ${accountId} FOR UPDATE`;
