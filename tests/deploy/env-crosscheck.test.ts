@@ -21,7 +21,7 @@ interface AppConfig {
 function loadAppConfig(app: 'gateway' | 'worker'): AppConfig {
   const file = path.join(repoRoot, 'apps', app, 'dist', 'config.js');
   if (!existsSync(file)) throw new Error(`${file} is missing: run \`pnpm build\` first`);
-   
+
   const module = require(file) as Record<string, unknown>;
   const schemaName = `${app}EnvSchema`;
   const loaderName = app === 'gateway' ? 'loadGatewayConfig' : 'loadWorkerConfig';

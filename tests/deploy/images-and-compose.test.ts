@@ -100,7 +100,7 @@ describe('the Dockerfiles', () => {
         paths: [path.join(repoRoot, 'packages', 'segmentation')],
       }),
     );
-     
+
     const metadata = require(path.join(ortDir, 'script', 'install-metadata.js')) as {
       requirements: Record<string, string[]>;
     };

@@ -1,4 +1,3 @@
-/* global require, process, console, __dirname */
 /**
  * `pnpm test:faults`: runs every fault scenario and the load and soak runs one file at a
  * time (they share two cores with whatever else runs), then prints the summary table. The

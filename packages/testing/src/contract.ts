@@ -46,7 +46,16 @@ export function assertMatchesContract(
     throw new Error(`contract: ${method} ${template} ${status} is not documented as JSON`);
   }
 
-  const pointer = ['paths', template, method.toLowerCase(), 'responses', String(status), 'content', 'application/json', 'schema']
+  const pointer = [
+    'paths',
+    template,
+    method.toLowerCase(),
+    'responses',
+    String(status),
+    'content',
+    'application/json',
+    'schema',
+  ]
     .map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1'))
     .join('/');
   const validate = ajv.getSchema(`poofbg-openapi#/${pointer}`);

@@ -31,7 +31,8 @@ export async function callApi<T = Record<string, unknown>>(
   }
 
   const method = init.method ?? 'GET';
-  if (!init.offContract) assertMatchesContract(method, url, response.status, response.headers.get('content-type'), body);
+  if (!init.offContract)
+    assertMatchesContract(method, url, response.status, response.headers.get('content-type'), body);
   return { status: response.status, headers: response.headers, body: body as T };
 }
 

@@ -22,10 +22,7 @@ export interface AppProcess {
  * Starts a built app (`gateway`, `worker`, `admin`) as a real process with `env`, collecting
  * its structured logs so tests can wait for lifecycle events like "worker ready".
  */
-export function startApp(
-  app: 'gateway' | 'worker',
-  env: Record<string, string>,
-): AppProcess {
+export function startApp(app: 'gateway' | 'worker', env: Record<string, string>): AppProcess {
   const child = spawn(process.execPath, [path.join(repoRoot, 'apps', app, 'dist', 'main.js')], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
@@ -68,7 +65,9 @@ export function startApp(
           if (!listeners.has(listener)) return;
           clearTimeout(timer);
           listeners.delete(listener);
-          reject(new Error(`${app} exited (${code}) before the expected log\n${stderr.join('\n')}`));
+          reject(
+            new Error(`${app} exited (${code}) before the expected log\n${stderr.join('\n')}`),
+          );
         });
       });
     },
