@@ -25,6 +25,7 @@ async function main(): Promise<void> {
     quick: args.quick,
     args: process.argv.slice(2),
     machineAtStart: describeMachine(),
+    sectionRuns: [],
     sections: {},
   };
 
@@ -33,10 +34,14 @@ async function main(): Promise<void> {
 
   const photos = await loadPhotos({ large: !args.quick });
   for (const section of args.sections) {
-    note(`section ${section} starting (load ${describeMachine().loadAverage.join(' ')})`);
+    const loadAverage = describeMachine().loadAverage;
+    note(`section ${section} starting (load ${loadAverage.join(' ')})`);
     const started = performance.now();
     await runSection(section, args, photos, report);
-    note(`section ${section} took ${Math.round((performance.now() - started) / 1000)} s`);
+
+    const seconds = Math.round((performance.now() - started) / 1000);
+    report.sectionRuns.push({ section, loadAverageAtStart: loadAverage, seconds });
+    note(`section ${section} took ${seconds} s`);
 
     // Written after every section, so a failure late in a long run keeps what was measured.
     report.machineAtEnd = describeMachine();

@@ -17,6 +17,8 @@ export interface BenchReport {
   args: string[];
   machineAtStart: MachineInfo;
   machineAtEnd?: MachineInfo;
+  /** Each section's load average when it started and how long it took. */
+  sectionRuns: Array<{ section: string; loadAverageAtStart: number[]; seconds: number }>;
   sections: {
     photos?: PhotoResult[];
     sessions?: SessionResult[];
@@ -48,6 +50,10 @@ function renderMachine(report: BenchReport): string {
     `${start.cores} cores (${start.cpuModel}), ${start.memoryGiB} GiB, ${start.platform}, ` +
       `Node ${start.node}`,
     `load average (1/5/15 min) at start ${start.loadAverage.join(' ')}, at end ${endLoad}`,
+    ...report.sectionRuns.map(
+      (run) =>
+        `  ${run.section}: ${run.seconds} s, load at its start ${run.loadAverageAtStart.join(' ')}`,
+    ),
   ].join('\n');
 }
 
