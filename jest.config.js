@@ -8,7 +8,12 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/tests'],
   testMatch: ['**/test/**/*.test.ts', '<rootDir>/tests/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // The real-model soak runs for minutes: only `pnpm test:faults` (POOFBG_SOAK=1) runs it.
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/dist/',
+    ...(process.env.POOFBG_SOAK === '1' ? [] : ['/tests/faults/soak-real-model\\.test\\.ts$']),
+  ],
   // Dynamic import() stays a real import so ESM-only packages load (VM modules are on).
   transform: {
     '^.+\\.ts$': [

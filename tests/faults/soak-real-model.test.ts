@@ -8,7 +8,6 @@ import { soak } from './support/soak';
  * clients than it can serve. Runs only with POOFBG_SOAK=1, for POOFBG_SOAK_REAL_SECONDS.
  */
 const scenario = new FaultScenario('soak: real model');
-const describeSoak = soak.enabled ? describe : describe.skip;
 
 const mix: AccountMix[] = [
   { plan: 'pro', accounts: 2, clientsPerAccount: 2 },
@@ -17,7 +16,7 @@ const mix: AccountMix[] = [
   { plan: 'free', accounts: 1, clientsPerAccount: 1, pollers: 1 },
 ];
 
-describeSoak('soak with the real model', () => {
+describe('soak with the real model', () => {
   beforeAll(async () => {
     await scenario.start({ workerEnv: { WORKER_CONCURRENCY: '2' } });
   }, 120_000);
