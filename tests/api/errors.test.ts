@@ -1,6 +1,4 @@
-import { readdir } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 
 import { grantCredits, revokeApiKey } from '@poofbg/db';
 import {
@@ -8,6 +6,7 @@ import {
   fixturePath,
   imageForm,
   startStack,
+  storedKeys,
   type ApiResponse,
   type TestStack,
 } from '@poofbg/testing';
@@ -179,7 +178,7 @@ describe('refused requests cost nothing and store nothing', () => {
     expect(balance.body.credits_remaining).toBe(500);
 
     // Inputs in storage all belong to accepted jobs (the FORBIDDEN test's), none to refusals.
-    const stored = await storedInputs();
+    const stored = await storedKeys(stack.s3, 'poofbg-test', 'inputs/');
     const known = await stack.db.job.findMany({ where: { inputKey: { in: stored } } });
     expect(stored.length).toBeGreaterThan(0);
     expect(known.map((job) => job.inputKey).sort()).toEqual(stored.sort());
@@ -225,13 +224,3 @@ describe('INSUFFICIENT_CREDITS', () => {
     expect(ledger._sum.delta).toBe(0);
   });
 });
-
-async function storedInputs(): Promise<string[]> {
-  const bucketDir = path.join(stack.s3.directory, 'poofbg-test');
-  const entries = await readdir(bucketDir, { recursive: true }).catch(() => []);
-  return entries
-    .map(String)
-    .filter((name) => name.endsWith('._S3rver_object'))
-    .map((name) => name.replace(/\._S3rver_object$/, ''))
-    .filter((key) => key.startsWith('inputs/'));
-}

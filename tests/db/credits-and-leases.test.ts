@@ -5,7 +5,6 @@ import {
   claimJob,
   completeJob,
   createAccount,
-  createDatabase,
   failJob,
   InsufficientCreditsError,
   issueApiKey,
@@ -13,20 +12,16 @@ import {
   revokeApiKey,
   type Database,
 } from '@poofbg/db';
-import { createTestDatabase, type TestDatabase } from '@poofbg/testing';
+import { openTestDatabase } from '@poofbg/testing';
 
-let database: TestDatabase;
 let db: Database;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDatabase(database.url, { poolSize: 8 });
+  ({ db, close } = await openTestDatabase());
 });
 
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
+afterAll(() => close());
 
 const accept = (accountId: string) =>
   acceptJob(db, { id: newJobId(), accountId, inputKey: 'inputs/x', inputUrl: null });

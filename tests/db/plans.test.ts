@@ -3,26 +3,21 @@ import {
   auditBalance,
   changePlan,
   createAccount,
-  createDatabase,
   findAccount,
   grantCredits,
   nextRenewal,
   type Database,
 } from '@poofbg/db';
-import { createTestDatabase, type TestDatabase } from '@poofbg/testing';
+import { openTestDatabase } from '@poofbg/testing';
 
-let database: TestDatabase;
 let db: Database;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = createDatabase(database.url, { poolSize: 4 });
+  ({ db, close } = await openTestDatabase());
 });
 
-afterAll(async () => {
-  await db.$disconnect();
-  await database.drop();
-});
+afterAll(() => close());
 
 const utc = (iso: string) => new Date(`${iso}T12:00:00.000Z`);
 

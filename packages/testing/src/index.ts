@@ -6,6 +6,8 @@ export { freePort } from './ports';
 export { startApp, type AppProcess } from './processes';
 export { testRedisUrl, uniqueRedisPrefix } from './redis';
 export { startRedisServer, type TestRedisServer } from './redis-server';
+export { storedKeys } from './s3-objects';
 export { startS3Server, type TestS3Server } from './s3-server';
 export { startStack, type StackOptions, type StackProxies, type TestStack } from './stack';
 export { startTcpProxy, type ProxyMode, type TcpProxy } from './tcp-proxy';
+export { openTestDatabase } from './test-database';

@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 
-import type { AppProcess, TestStack } from '@poofbg/testing';
+import { storedKeys, type AppProcess, type TestStack } from '@poofbg/testing';
 
 type JobRow = Awaited<ReturnType<TestStack['db']['job']['findUniqueOrThrow']>>;
 
@@ -57,16 +56,9 @@ export async function jobLedger(stack: TestStack, jobId: string): Promise<Array<
   return rows.map((row) => [row.reason, row.delta]);
 }
 
-/** Object keys under `inputs/` in the stack's S3 folder (s3rver stores `<key>._S3rver_object`). */
-export async function storedInputs(stack: TestStack): Promise<string[]> {
-  const bucketDir = path.join(stack.s3.directory, 'poofbg-test');
-  const entries = await readdir(bucketDir, { recursive: true }).catch(() => []);
-  return entries
-    .map(String)
-    .filter((name) => name.endsWith('._S3rver_object'))
-    .map((name) => name.replace(/\._S3rver_object$/, ''))
-    .filter((key) => key.startsWith('inputs/'))
-    .sort();
+/** Object keys under `inputs/` in the stack's bucket. */
+export function storedInputs(stack: TestStack): Promise<string[]> {
+  return storedKeys(stack.s3, 'poofbg-test', 'inputs/');
 }
 
 /** Log lines at pino's `error` level or above: internal faults, never expected refusals. */
