@@ -2,7 +2,7 @@ import { plans, type PlanId } from '@poofbg/contract';
 
 import type { Database } from './client';
 import { newAccountId } from './ids';
-import { addMonths, renewQuotaIfDue } from './quota';
+import { addMonths, isQuotaDue, renewQuotaIfDue } from './quota';
 
 export interface AccountRecord {
   id: string;
@@ -57,7 +57,7 @@ export async function createAccount(
  */
 export async function findAccount(db: Database, id: string): Promise<AccountRecord | null> {
   const account = await db.account.findUnique({ where: { id } });
-  if (!account?.quotaRenewsAt || account.quotaRenewsAt > new Date()) return account;
+  if (!account || !isQuotaDue(account)) return account;
 
   return db.$transaction(async (tx) => {
     await renewQuotaIfDue(tx, id);

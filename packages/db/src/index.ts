@@ -6,4 +6,4 @@ export * from './jobs';
 export * from './job-inputs';
 export * from './idempotency';
 export * from './ledger';
-export { addMonths, nextRenewal, renewQuotaIfDue } from './quota';
+export { addMonths, isQuotaDue, nextRenewal, renewQuotaIfDue } from './quota';

@@ -3,7 +3,7 @@ import { creditsPerRemoval, plans, type JobStatus } from '@poofbg/contract';
 import type { Database } from './client';
 import type { Prisma } from './generated/prisma/client';
 import { findIdempotentJobId, type IdempotencyClaim } from './idempotency';
-import { renewQuotaIfDue } from './quota';
+import { isQuotaDue, renewQuotaIfDue } from './quota';
 
 export interface JobRow {
   id: string;
@@ -125,8 +125,12 @@ async function debit(
   tx: Prisma.TransactionClient,
   accountId: string,
 ): Promise<{ taken: number; balanceAfter: number; unlimited: boolean }> {
-  await renewQuotaIfDue(tx, accountId);
-  const account = await tx.account.findUniqueOrThrow({ where: { id: accountId } });
+  let account = await tx.account.findUniqueOrThrow({ where: { id: accountId } });
+  // Only a due renewal takes the row lock, so one account's charges do not queue on it.
+  if (isQuotaDue(account)) {
+    await renewQuotaIfDue(tx, accountId);
+    account = await tx.account.findUniqueOrThrow({ where: { id: accountId } });
+  }
   if (plans[account.plan].unlimited) {
     return { taken: 0, balanceAfter: account.creditBalance, unlimited: true };
   }

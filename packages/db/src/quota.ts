@@ -32,8 +32,15 @@ interface LockedAccount {
   quota_anchor_at: Date | null;
 }
 
+/** Whether an account's monthly quota is due to refill; checked before taking any lock. */
+export function isQuotaDue(account: { quotaRenewsAt: Date | null }, now = new Date()): boolean {
+  return account.quotaRenewsAt !== null && account.quotaRenewsAt <= now;
+}
+
 /**
- * Refills a Lite or Pro account's monthly quota if its renewal date has passed. Unused
+ * Refills a Lite or Pro account's monthly quota if its renewal date has passed. Callers
+ * check `isQuotaDue` first, so only a due renewal takes the lock; the check is repeated
+ * under it because another request may have renewed in between. Unused
  * quota does not roll over, but credits above the quota (bought or granted) are kept:
  * the balance becomes the larger of the two. Locks the account row for the transaction.
  */
@@ -42,11 +49,6 @@ export async function renewQuotaIfDue(
   accountId: string,
   now = new Date(),
 ): Promise<void> {
-  // Most calls find nothing due; only those take the row lock, so the charges of one
-  // account are not serialised behind a lock they do not need.
-  const current = await tx.account.findUnique({ where: { id: accountId } });
-  if (!current?.quotaRenewsAt || current.quotaRenewsAt > now) return;
-
   const [account] = await tx.$queryRaw<LockedAccount[]>`
     SELECT plan::text AS plan, credit_balance, quota_renews_at, quota_anchor_at
       FROM accounts WHERE id = ${accountId} FOR UPDATE`;
